@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from './config.js';
+import { installErrorHandling } from './http/errors.js';
+import { ErrorResponse } from './http/schemas.js';
+import { validatorCompiler } from './http/validation.js';
+import auth from './plugins/app/auth.js';
+import cache from './plugins/app/cache.js';
+import db from './plugins/app/db.js';
+import payments from './plugins/app/payments.js';
+import redis from './plugins/app/redis.js';
+import metrics from './plugins/external/metrics.js';
+import rateLimit from './plugins/external/rate-limit.js';
+import security from './plugins/external/security.js';
+import swagger from './plugins/external/swagger.js';
+import underPressure from './plugins/external/under-pressure.js';
+import adminRoutes from './routes/admin.js';
+import authRoutes from './routes/auth.js';
+import cartRoutes from './routes/cart.js';
+import catalogRoutes from './routes/catalog.js';
+import checkoutRoutes from './routes/checkout.js';
+import healthRoutes from './routes/health.js';
+import orderRoutes from './routes/orders.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** Pino options: one JSON line per request, secrets redacted wherever they might appear. */
+export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+  return {
+    level: config.LOG_LEVEL,
+    messageKey: 'msg',
+    base: { service: 'dhakacart-api' },
+    timestamp: () => `,"time":"${new Date().toISOString()}"`,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-cart-id"]',
+        'res.headers["set-cookie"]',
+        '*.password',
+        '*.refreshToken',
+        '*.accessToken',
+        '*.token',
+        'err.config',
+      ],
+      censor: '[redacted]',
+    },
+    serializers: {
+      // The query string is dropped from logged URLs: it can carry search text, never needed to debug.
+      req: (req) => ({ method: req.method, url: req.url.split('?')[0] }),
+    },
+  };
+}
+
+export function buildServer(config: Config, overrides: FastifyServerOptions = {}) {
+  const app = Fastify({
+    logger: loggerOptions(config),
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    connectionTimeout: config.REQUEST_TIMEOUT_MS * 2,
+    keepAliveTimeout: 65_000, // longer than Traefik's idle timeout so the proxy closes first
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    disableRequestLogging: true,
+    requestIdHeader: 'x-request-id',
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    ...overrides,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.decorate('config', config);
+  return app;
+}
+
+/** The application as a plugin: everything but the process lifecycle (see server.ts). */
+export const dhakacart = fp(
+  async (app: FastifyInstance) => {
+    app.addSchema(ErrorResponse);
+    installErrorHandling(app);
+
+    app.addHook('onRoute', (route) => {
+      // Every route documents the shared error body for 4xx/5xx (OpenAPI and fuzzing rely on it).
+      if (route.schema && !route.schema.hide) {
+        route.schema.response = {
+          '4xx': { $ref: 'ErrorResponse#' },
+          '5xx': { $ref: 'ErrorResponse#' },
+          ...(route.schema.response as object | undefined),
+        };
+      }
+    });
+    app.addHook('onRequest', async (request, reply) => {
+      reply.header('X-Request-Id', request.id);
+    });
+    app.addHook('onResponse', async (request, reply) => {
+      const entry = {
+        reqId: request.id,
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        url: request.url.split('?')[0],
+        statusCode: reply.statusCode,
+        responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
+        userId: request.principal?.sub ?? null,
+        ip: request.ip,
+      };
+      if (reply.statusCode >= 500) request.log.error(entry, 'request failed');
+      else if (entry.route === '/livez' || entry.route === '/readyz' || entry.route === '/metrics') request.log.debug(entry, 'request completed');
+      else request.log.info(entry, 'request completed');
+    });
+
+    await app.register(metrics);
+    await app.register(security);
+    await app.register(redis);
+    await app.register(rateLimit);
+    await app.register(underPressure);
+    await app.register(swagger);
+    await app.register(db);
+    await app.register(cache);
+    await app.register(auth);
+    await app.register(payments);
+
+    await app.register(healthRoutes);
+    await app.register(catalogRoutes, { prefix: '/v1' });
+    await app.register(authRoutes, { prefix: '/v1/auth' });
+    await app.register(cartRoutes, { prefix: '/v1/cart' });
+    await app.register(checkoutRoutes, { prefix: '/v1/checkout' });
+    await app.register(orderRoutes, { prefix: '/v1/orders' });
+    await app.register(adminRoutes, { prefix: '/v1/admin' });
+  },
+  { name: 'dhakacart' },
+);
+
+/** Register the config under the name plugins depend on. */
+export async function createApp(config: Config, overrides: FastifyServerOptions = {}) {
+  const app = buildServer(config, overrides);
+  await app.register(fp(async () => {}, { name: 'config' }));
+  await app.register(dhakacart);
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+  }
+}

@@ -1,0 +1,47 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { PoolConfig } from 'pg';
+import type { Config } from '../config.js';
+import { PrismaClient } from '../generated/prisma/client.js';
+
+export type Db = PrismaClient;
+
+/**
+ * A bounded pool with connect and statement timeouts: a stuck database makes
+ * requests fail fast instead of piling up. pg drops a broken connection from
+ * the pool on error, so after a failover the next query opens a fresh one to
+ * whatever the URL now resolves to (CNPG's -rw Service) without a restart.
+ */
+export function poolConfig(url: string, config: Config, applicationName: string): PoolConfig {
+  return {
+    connectionString: url,
+    max: config.DATABASE_POOL_MAX,
+    connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    idle_in_transaction_session_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS * 2,
+    application_name: applicationName,
+    keepAlive: true,
+  };
+}
+
+export function createDb(url: string, config: Config, applicationName = 'dhakacart-api'): Db {
+  const adapter = new PrismaPg(poolConfig(url, config, applicationName));
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: config.DATABASE_CONNECT_TIMEOUT_MS, timeout: config.DATABASE_STATEMENT_TIMEOUT_MS * 2 } });
+}
+
+const CONNECTION_ERROR = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|timeout exceeded when trying to connect|Connection terminated|terminating connection|the database system is (starting up|shutting down|in recovery mode)|cannot execute .* in a read-only transaction/i;
+
+/** True when an error means "this server is unreachable or not usable now", not "the query is wrong". */
+export function isConnectionError(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current && !seen.has(current)) {
+    seen.add(current);
+    const e = current as { message?: string; code?: string; cause?: unknown; originalCode?: string };
+    if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08006', '08001', '08003', '25006', 'P1001', 'P1017'].includes(e.code)) return true;
+    if (e.originalCode && ['57P01', '57P03', '08006', '25006'].includes(e.originalCode)) return true;
+    if (e.message && CONNECTION_ERROR.test(e.message)) return true;
+    current = e.cause;
+  }
+  return false;
+}

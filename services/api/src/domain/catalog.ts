@@ -1,0 +1,202 @@
+import type { Db } from '../db/client.js';
+import { badRequest } from '../errors.js';
+import { Prisma } from '../generated/prisma/client.js';
+
+export type SortOrder = 'relevance' | 'price_asc' | 'price_desc' | 'newest' | 'name_asc';
+
+export interface ListQuery {
+  q?: string;
+  category?: string;
+  brand?: string[];
+  minPrice?: number;
+  maxPrice?: number;
+  inStock?: boolean;
+  featured?: boolean;
+  discounted?: boolean;
+  sort?: SortOrder;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface ProductSummary {
+  id: number;
+  slug: string;
+  name: string;
+  brand: string;
+  category: string;
+  pricePoisha: number;
+  compareAtPoisha: number | null;
+  stock: number;
+  inStock: boolean;
+  featured: boolean;
+  image: string | null;
+}
+
+export interface ProductDetail extends Omit<ProductSummary, 'category' | 'image'> {
+  sku: string;
+  description: string;
+  specs: Record<string, string>;
+  images: string[];
+  category: { slug: string; name: string };
+}
+
+type CursorValue = number | string;
+interface Cursor {
+  v: CursorValue;
+  id: number;
+}
+
+/**
+ * Keyset pagination: the cursor carries the last row's sort key and id, so
+ * page 500 costs what page 1 costs and concurrent inserts never shift rows
+ * between pages (OFFSET does both wrong).
+ */
+function decodeCursor(cursor: string | undefined): Cursor | null {
+  if (!cursor) return null;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
+    if (!Number.isSafeInteger(parsed.id) || !['number', 'string'].includes(typeof parsed.v)) throw new Error('shape');
+    if (typeof parsed.v === 'string' && parsed.v.length > 200) throw new Error('size');
+    return parsed;
+  } catch {
+    throw badRequest('INVALID_CURSOR', 'cursor is not valid; start again without it');
+  }
+}
+
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+interface Row {
+  id: number;
+  slug: string;
+  name: string;
+  brand: string;
+  category: string;
+  price_poisha: bigint;
+  compare_at_poisha: bigint | null;
+  stock: number;
+  featured: boolean;
+  image: string | null;
+  sort_key: CursorValue | Date | null;
+}
+
+export async function listProducts(db: Db, query: ListQuery): Promise<{ items: ProductSummary[]; nextCursor: string | null }> {
+  const limit = query.limit ?? 24;
+  const q = query.q?.trim().toLowerCase();
+  const sort: SortOrder = query.sort ?? (q ? 'relevance' : 'newest');
+  if (sort === 'relevance' && !q) throw badRequest('SORT_NEEDS_QUERY', 'sort=relevance needs a search query (q)');
+  if (query.minPrice !== undefined && query.maxPrice !== undefined && query.minPrice > query.maxPrice) {
+    throw badRequest('INVALID_PRICE_RANGE', 'minPrice must not exceed maxPrice');
+  }
+  const cursor = decodeCursor(query.cursor);
+
+  const where: Prisma.Sql[] = [Prisma.sql`p.active`];
+  // Full-text match for words, trigram word similarity for typos ("samsng", "iphon").
+  if (q) where.push(Prisma.sql`(p.search_vector @@ websearch_to_tsquery('simple', ${q}) OR ${q} <% lower(p.name))`);
+  if (query.category) {
+    where.push(Prisma.sql`c.id IN (
+      SELECT id FROM categories WHERE slug = ${query.category}
+      UNION SELECT id FROM categories WHERE parent_id = (SELECT id FROM categories WHERE slug = ${query.category}))`);
+  }
+  if (query.brand?.length) where.push(Prisma.sql`p.brand IN (${Prisma.join(query.brand)})`);
+  if (query.minPrice !== undefined) where.push(Prisma.sql`p.price_poisha >= ${query.minPrice}`);
+  if (query.maxPrice !== undefined) where.push(Prisma.sql`p.price_poisha <= ${query.maxPrice}`);
+  if (query.inStock) where.push(Prisma.sql`p.stock > 0`);
+  if (query.featured) where.push(Prisma.sql`p.featured`);
+  if (query.discounted) where.push(Prisma.sql`p.compare_at_poisha IS NOT NULL`);
+
+  const score = q
+    ? Prisma.sql`round((ts_rank(p.search_vector, websearch_to_tsquery('simple', ${q})) + word_similarity(${q}, lower(p.name)))::numeric, 6)`
+    : Prisma.sql`0`;
+  const order: Record<SortOrder, { key: Prisma.Sql; dir: 'ASC' | 'DESC'; cast: string }> = {
+    relevance: { key: score, dir: 'DESC', cast: 'numeric' },
+    price_asc: { key: Prisma.sql`p.price_poisha`, dir: 'ASC', cast: 'bigint' },
+    price_desc: { key: Prisma.sql`p.price_poisha`, dir: 'DESC', cast: 'bigint' },
+    newest: { key: Prisma.sql`p.created_at`, dir: 'DESC', cast: 'timestamptz' },
+    name_asc: { key: Prisma.sql`p.name COLLATE "C"`, dir: 'ASC', cast: 'text' },
+  };
+  const { key, dir, cast } = order[sort];
+  if (cursor) {
+    const value = Prisma.sql`CAST(${cursor.v} AS ${Prisma.raw(cast)})`;
+    // Ties on the sort key are broken by id, always ascending within a tie... except DESC sorts, which use id DESC.
+    where.push(
+      dir === 'ASC'
+        ? Prisma.sql`(${key}, p.id) > (${value}, ${cursor.id})`
+        : sort === 'relevance'
+          ? Prisma.sql`(${key} < ${value} OR (${key} = ${value} AND p.id > ${cursor.id}))`
+          : Prisma.sql`(${key}, p.id) < (${value}, ${cursor.id})`,
+    );
+  }
+  const idOrder = dir === 'DESC' && sort !== 'relevance' ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  const rows = await db.$queryRaw<Row[]>`
+    SELECT p.id, p.slug, p.name, p.brand, c.slug AS category, p.price_poisha, p.compare_at_poisha, p.stock,
+           p.featured, p.images[1] AS image, ${key} AS sort_key
+    FROM products p JOIN categories c ON c.id = p.category_id
+    WHERE ${Prisma.join(where, ' AND ')}
+    ORDER BY ${key} ${Prisma.raw(dir)}, p.id ${idOrder}
+    LIMIT ${limit + 1}`;
+
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > limit && last
+      ? encodeCursor({ v: last.sort_key instanceof Date ? last.sort_key.toISOString() : typeof last.sort_key === 'bigint' ? Number(last.sort_key) : String(last.sort_key ?? ''), id: last.id })
+      : null;
+  return { items: page.map(toSummary), nextCursor };
+}
+
+function toSummary(r: Row): ProductSummary {
+  return {
+    id: r.id,
+    slug: r.slug,
+    name: r.name,
+    brand: r.brand,
+    category: r.category,
+    pricePoisha: Number(r.price_poisha),
+    compareAtPoisha: r.compare_at_poisha === null ? null : Number(r.compare_at_poisha),
+    stock: r.stock,
+    inStock: r.stock > 0,
+    featured: r.featured,
+    image: r.image,
+  };
+}
+
+export async function getProduct(db: Db, slug: string): Promise<ProductDetail | null> {
+  const p = await db.product.findFirst({ where: { slug, active: true }, include: { category: true } });
+  if (!p) return null;
+  return {
+    id: p.id,
+    sku: p.sku,
+    slug: p.slug,
+    name: p.name,
+    brand: p.brand,
+    description: p.description,
+    specs: (p.specs ?? {}) as Record<string, string>,
+    pricePoisha: Number(p.pricePoisha),
+    compareAtPoisha: p.compareAtPoisha === null ? null : Number(p.compareAtPoisha),
+    stock: p.stock,
+    inStock: p.stock > 0,
+    featured: p.featured,
+    images: p.images,
+    category: { slug: p.category.slug, name: p.category.name },
+  };
+}
+
+export async function listCategories(db: Db) {
+  const rows = await db.$queryRaw<{ slug: string; name: string; parent_slug: string | null; product_count: bigint }[]>`
+    SELECT c.slug, c.name, parent.slug AS parent_slug,
+           (SELECT count(*) FROM products p WHERE p.active AND (p.category_id = c.id
+              OR p.category_id IN (SELECT id FROM categories child WHERE child.parent_id = c.id))) AS product_count
+    FROM categories c LEFT JOIN categories parent ON parent.id = c.parent_id
+    ORDER BY parent.slug NULLS FIRST, c.name`;
+  return rows.map((r) => ({ slug: r.slug, name: r.name, parentSlug: r.parent_slug, productCount: Number(r.product_count) }));
+}
+
+export async function listBrands(db: Db, category?: string) {
+  const filter = category
+    ? Prisma.sql`AND p.category_id IN (SELECT id FROM categories WHERE slug = ${category}
+        UNION SELECT id FROM categories WHERE parent_id = (SELECT id FROM categories WHERE slug = ${category}))`
+    : Prisma.empty;
+  const rows = await db.$queryRaw<{ brand: string; n: bigint }[]>`
+    SELECT p.brand, count(*) AS n FROM products p WHERE p.active ${filter} GROUP BY p.brand ORDER BY p.brand`;
+  return rows.map((r) => ({ brand: r.brand, productCount: Number(r.n) }));
+}

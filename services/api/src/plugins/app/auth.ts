@@ -1,0 +1,103 @@
+import jwt from '@fastify/jwt';
+import type { FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { LoginThrottle } from '../../domain/login-throttle.js';
+import { RefreshTokens } from '../../domain/tokens.js';
+import { AppError, forbidden, unauthorized } from '../../errors.js';
+import type { Role } from '../../generated/prisma/enums.js';
+
+/**
+ * Who may call a route. Every /v1 route must declare one (checked when the
+ * route is registered), so a new route cannot ship without an access rule.
+ * - public: anyone; optional: anyone, identified if a token is sent;
+ * - customer: any signed-in user; staff: staff or admin; admin: admin only.
+ */
+export type Access = 'public' | 'optional' | 'customer' | 'staff' | 'admin';
+
+export interface AccessClaims {
+  sub: string;
+  role: Role;
+}
+
+const RANK: Record<Role, number> = { customer: 1, staff: 2, admin: 3 };
+const REQUIRED_RANK: Record<Exclude<Access, 'public' | 'optional'>, number> = { customer: 1, staff: 2, admin: 3 };
+
+export default fp(
+  async (app) => {
+    await app.register(jwt, {
+      secret: app.config.JWT_SECRET,
+      sign: { algorithm: 'HS256', expiresIn: app.config.ACCESS_TOKEN_TTL_SECONDS, iss: 'dhakacart', aud: 'dhakacart-api' },
+      // Only HS256: `alg: none` and algorithm-confusion tokens are rejected.
+      verify: { algorithms: ['HS256'], allowedIss: 'dhakacart', allowedAud: 'dhakacart-api' },
+    });
+
+    app.decorate('refreshTokens', new RefreshTokens(app.db, app.config.REFRESH_TOKEN_TTL_DAYS));
+    app.decorate('loginThrottle', new LoginThrottle(app.db, app.config.LOGIN_MAX_FAILURES, app.config.LOGIN_LOCKOUT_MINUTES));
+    app.decorateRequest('principal', null);
+
+    async function identify(request: FastifyRequest): Promise<AccessClaims | null> {
+      const header = request.headers.authorization;
+      if (!header) return null;
+      if (!/^Bearer [A-Za-z0-9._~+/-]+=*$/.test(header)) throw unauthorized('TOKEN_INVALID', 'Authorization must be "Bearer <token>"');
+      try {
+        const claims = await request.jwtVerify<AccessClaims>();
+        if (typeof claims.sub !== 'string' || !(claims.role in RANK)) throw new Error('bad claims');
+        return { sub: claims.sub, role: claims.role };
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED') throw unauthorized('TOKEN_EXPIRED', 'access token expired; refresh it');
+        throw unauthorized('TOKEN_INVALID', 'access token is not valid');
+      }
+    }
+
+    app.addHook('onRoute', (route) => {
+      const access = (route.config as { access?: Access } | undefined)?.access;
+      if (!route.url.startsWith('/v1')) return;
+      if (!access) throw new Error(`route ${route.method} ${route.url} declares no config.access`);
+      if (access === 'public') return;
+      const handlers = route.preHandler ? [route.preHandler].flat() : [];
+      route.preHandler = [
+        async (request: FastifyRequest) => {
+          const principal = await identify(request);
+          if (access === 'optional') {
+            request.principal = principal;
+            return;
+          }
+          if (!principal) throw unauthorized();
+          const required = REQUIRED_RANK[access];
+          if (required > RANK.customer) {
+            // Privileged routes check the role as it is now, not as it was when the token was signed.
+            const user = await app.db.user.findUnique({ where: { id: principal.sub }, select: { role: true } });
+            if (!user) throw unauthorized('TOKEN_INVALID', 'account no longer exists');
+            principal.role = user.role;
+          }
+          if (RANK[principal.role] < required) throw forbidden();
+          request.principal = principal;
+        },
+        ...handlers,
+      ];
+    });
+
+    app.decorate('signAccessToken', (claims: AccessClaims) => app.jwt.sign({ sub: claims.sub, role: claims.role }));
+  },
+  { name: 'auth', dependencies: ['config', 'db'] },
+);
+
+export function requirePrincipal(request: FastifyRequest): AccessClaims {
+  if (!request.principal) throw new AppError(401, 'UNAUTHORIZED', 'authentication required');
+  return request.principal;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    refreshTokens: RefreshTokens;
+    loginThrottle: LoginThrottle;
+    signAccessToken: (claims: AccessClaims) => string;
+  }
+  interface FastifyRequest {
+    principal: AccessClaims | null;
+  }
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}

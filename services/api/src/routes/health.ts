@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { Type } from 'typebox';
+import { pendingMigrations, readMigrations } from '../db/migrator.js';
+
+const Ready = Type.Object({
+  status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
+  checks: Type.Object({
+    database: Type.Union([Type.Literal('ok'), Type.Literal('down')]),
+    migrations: Type.Union([Type.Literal('ok'), Type.Literal('pending'), Type.Literal('unknown')]),
+    redis: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('disabled')]),
+    shuttingDown: Type.Boolean(),
+  }),
+});
+
+/**
+ * /livez answers while the event loop runs (restart me if not); /readyz says
+ * whether to send traffic here: the primary DB reachable and fully migrated.
+ * Redis is optional for serving, so it degrades readiness' report, not its status.
+ */
+async function healthRoutes(app: FastifyInstance) {
+  const expected = readMigrations();
+  let shuttingDown = false;
+  app.decorate('beginShutdown', () => {
+    shuttingDown = true;
+  });
+  const probeConfig = { metrics: { disableMetrics: true } } as const;
+
+  app.get('/livez', { schema: { hide: true }, config: probeConfig, logLevel: 'warn' }, async () => ({ status: 'alive' }));
+
+  app.get(
+    '/readyz',
+    { schema: { hide: true, response: { 200: Ready, 503: Ready } }, config: probeConfig, logLevel: 'warn' },
+    async (_request, reply) => {
+      let database: 'ok' | 'down' = 'ok';
+      let migrations: 'ok' | 'pending' | 'unknown' = 'unknown';
+      try {
+        const pending = await pendingMigrations((sql) => app.db.$queryRawUnsafe<{ name: string }[]>(sql), expected);
+        migrations = pending.length === 0 ? 'ok' : 'pending';
+      } catch {
+        database = 'down';
+      }
+      app.businessMetrics.dbUp.set(database === 'ok' ? 1 : 0);
+      const redis = app.redis === null ? 'disabled' : app.redisReady() ? 'ok' : 'degraded';
+      const ready = !shuttingDown && database === 'ok' && migrations === 'ok';
+      return reply
+        .status(ready ? 200 : 503)
+        .send({ status: ready ? 'ready' : 'not_ready', checks: { database, migrations, redis, shuttingDown } });
+    },
+  );
+}
+
+// fp: beginShutdown must be visible to server.ts on the root instance.
+export default fp(healthRoutes, { name: 'health', dependencies: ['db', 'redis', 'metrics'] });
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    beginShutdown: () => void;
+  }
+}

@@ -1,0 +1,3 @@
+export { freePort, spawnServer, stopChild, waitFor } from './processes.js';
+export { type PostgresServer, postgresBinDir, startPostgres } from './postgres.js';
+export { type RedisServer, startRedis } from './redis.js';

@@ -1,0 +1,150 @@
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, type RunAs, spawnServer, stopChild, waitFor } from './processes.js';
+
+export interface PostgresServer {
+  /** Superuser URL of the maintenance database (`postgres`). */
+  readonly adminUrl: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly binDir: string;
+  urlFor(database: string): string;
+  /** Fast shutdown then start again on the same port and data: what a failover looks like to clients. */
+  restart(): Promise<void>;
+  /** SIGKILL the postmaster: a crash, not a clean stop. */
+  crash(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Stop, and delete the data unless it was given by the caller or asked to be kept. */
+  dispose(): Promise<void>;
+}
+
+export interface PostgresOptions {
+  dataDir?: string;
+  port?: number;
+  /** Durable settings for `make up` and benchmarks; tests trade durability for speed. */
+  durable?: boolean;
+  /** Keep the data directory after stop (make up). */
+  keepData?: boolean;
+}
+
+export function postgresBinDir(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => existsSync(join(root, v, 'bin', 'postgres')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  const newest = versions[0];
+  if (!newest) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql: run `make setup`');
+  return join(root, newest, 'bin');
+}
+
+function runAsForPostgres(): RunAs | undefined {
+  return process.getuid?.() === 0 ? { user: 'postgres', group: 'postgres' } : undefined;
+}
+
+function ownForRunAs(path: string, runAs: RunAs | undefined) {
+  if (!runAs) return;
+  const uid = Number(execFileSync('id', ['-u', runAs.user]).toString().trim());
+  const gid = Number(execFileSync('id', ['-g', runAs.user]).toString().trim());
+  chownSync(path, uid, gid);
+}
+
+async function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.connect(port, '127.0.0.1');
+  });
+}
+
+export async function startPostgres(options: PostgresOptions = {}): Promise<PostgresServer> {
+  const binDir = postgresBinDir();
+  const runAs = runAsForPostgres();
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'dhakacart-pg-'));
+  const port = options.port ?? (await freePort());
+  mkdirSync(dataDir, { recursive: true });
+  ownForRunAs(dataDir, runAs);
+  const pgData = join(dataDir, 'pgdata');
+  const socketDir = join(dataDir, 'sock');
+
+  if (!existsSync(join(pgData, 'PG_VERSION'))) {
+    mkdirSync(socketDir, { recursive: true });
+    ownForRunAs(socketDir, runAs);
+    const initArgs = ['-D', pgData, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync'];
+    const wrapper = runAs ? ['setpriv', '--reuid', runAs.user, '--regid', runAs.group, '--init-groups'] : [];
+    const [cmd, ...args] = [...wrapper, join(binDir, 'initdb'), ...initArgs];
+    execFileSync(cmd as string, args, { stdio: 'pipe' });
+    // Loopback only; trust is acceptable because nothing but this machine can connect.
+    writeFileSync(
+      join(pgData, 'pg_hba.conf'),
+      'local all all trust\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n',
+    );
+    ownForRunAs(join(pgData, 'pg_hba.conf'), runAs);
+  }
+
+  const settings = [
+    `listen_addresses=127.0.0.1`,
+    `unix_socket_directories=${socketDir}`,
+    `max_connections=300`,
+    `shared_buffers=128MB`,
+    `log_min_messages=warning`,
+    `log_min_error_statement=panic`,
+    `shared_preload_libraries=pg_stat_statements`,
+    ...(options.durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off']),
+  ];
+  let child: ChildProcess | undefined;
+
+  const server: PostgresServer = {
+    adminUrl: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    dataDir,
+    binDir,
+    urlFor: (database) => `postgresql://postgres@127.0.0.1:${port}/${database}`,
+    async start() {
+      child = spawnServer(join(binDir, 'postgres'), ['-D', pgData, '-p', String(port), ...settings.flatMap((s) => ['-c', s])], {
+        runAs,
+        logPrefix: '[postgres]',
+      });
+      const started = child;
+      await waitFor('PostgreSQL', async () => (await acceptsConnections(port)) && pgIsReady(binDir, port, socketDir), 30_000, started);
+    },
+    async stop() {
+      if (child) await stopChild(child, 'SIGINT', 30_000); // SIGINT = fast shutdown
+      child = undefined;
+    },
+    async dispose() {
+      await server.stop();
+      if (!options.keepData && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+    async restart() {
+      if (child) await stopChild(child, 'SIGINT', 30_000);
+      await server.start();
+    },
+    async crash() {
+      if (child) await stopChild(child, 'SIGKILL');
+      // A SIGKILLed postmaster leaves children that hold shared memory; wait for them to go.
+      await waitFor('PostgreSQL backends to exit', async () => !(await acceptsConnections(port)), 10_000);
+    },
+  };
+  await server.start();
+  return server;
+}
+
+function pgIsReady(binDir: string, port: number, socketDir: string): boolean {
+  try {
+    execFileSync(join(binDir, 'pg_isready'), ['-h', socketDir, '-p', String(port), '-q'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}

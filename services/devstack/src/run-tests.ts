@@ -1,0 +1,138 @@
+/**
+ * `make test`: every suite in the repo, with real servers, ending in one
+ * plain "N passed, N failed" line that CI reads.
+ *
+ * TypeScript test files (`services/<pkg>/test/**\/*.test.ts`, `web/test/...`) are
+ * tap scripts run directly under tsx, two at a time, each with its own database
+ * cloned from a migrated template on one shared throwaway PostgreSQL, and its
+ * own Redis key prefix on one shared throwaway Redis. Suites owned by other
+ * parts of the repo (charts, ansible) are shell scripts that print their own
+ * "N passed, N failed" line.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { startPostgres } from './postgres.js';
+import { startRedis } from './redis.js';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const concurrency = Number(process.env.TEST_CONCURRENCY ?? 2);
+const fileTimeoutMs = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 300_000);
+const filter = process.argv.slice(2);
+
+interface Result {
+  name: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  seconds: number;
+  output: string;
+}
+
+function findTestFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    if (entry === 'node_modules' || entry === 'dist') return [];
+    if (statSync(path).isDirectory()) return findTestFiles(path);
+    return entry.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+function testDirs(): string[] {
+  const services = readdirSync(join(root, 'services')).map((s) => join(root, 'services', s, 'test'));
+  return [...services, join(root, 'web', 'test')];
+}
+
+function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Result> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
+    const timer = setTimeout(() => {
+      output += `\n# runner: killed after ${fileTimeoutMs} ms\n`;
+      child.kill('SIGKILL');
+    }, fileTimeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const counts = parseCounts(output);
+      // A file that died or exited non-zero without reporting a failure still failed.
+      if ((code !== 0 || signal) && counts.failed === 0) counts.failed = 1;
+      if (code === 0 && counts.passed + counts.failed === 0) {
+        counts.failed = 1;
+        output += '\n# runner: suite reported no tests\n';
+      }
+      resolve({ name, ...counts, seconds: (Date.now() - started) / 1000, output });
+    });
+  });
+}
+
+/** tap prints `# { total: 8, pass: 7, fail: 1, skip: 0 }`; shell suites print `N passed, N failed`. */
+function parseCounts(output: string) {
+  const tap = [...output.matchAll(/^# \{ total: (\d+)(?:, pass: (\d+))?(?:, fail: (\d+))?(?:, [^}]*skip: (\d+))?[^}]*\}$/gm)].at(-1);
+  if (tap) {
+    return { passed: Number(tap[2] ?? 0), failed: Number(tap[3] ?? 0), skipped: Number(tap[4] ?? 0) };
+  }
+  const plain = [...output.matchAll(/^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/gm)].at(-1);
+  if (plain) return { passed: Number(plain[1]), failed: Number(plain[2]), skipped: Number(plain[3] ?? 0) };
+  return { passed: 0, failed: 0, skipped: 0 };
+}
+
+async function main() {
+  const files = testDirs()
+    .flatMap(findTestFiles)
+    .filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)))
+    .sort();
+  const shellSuites = ['charts/tests/run.sh', 'ansible/tests/run.sh']
+    .filter((s) => existsSync(join(root, s)))
+    .filter((s) => filter.length === 0 || filter.some((x) => s.includes(x)));
+
+  const pg = await startPostgres();
+  const redis = await startRedis();
+  const stopServers = async () => {
+    await Promise.allSettled([pg.dispose(), redis.dispose()]);
+  };
+  process.on('SIGINT', () => void stopServers().then(() => process.exit(130)));
+
+  const env = {
+    ...process.env,
+    DHAKACART_TEST_PG_ADMIN_URL: pg.adminUrl,
+    DHAKACART_TEST_REDIS_URL: redis.url,
+    NODE_ENV: 'test',
+  };
+  const results: Result[] = [];
+  const report = (r: Result) => {
+    results.push(r);
+    const status = r.failed > 0 ? 'FAIL' : 'ok  ';
+    console.log(`${status} ${r.name}  (${r.passed} passed, ${r.failed} failed, ${r.seconds.toFixed(1)} s)`);
+    if (r.failed > 0 || process.env.TEST_VERBOSE) console.log(r.output.replace(/^/gm, '    | '));
+  };
+
+  const queue = [...files];
+  const workers = Array.from({ length: concurrency }, async () => {
+    for (let file = queue.shift(); file; file = queue.shift()) {
+      report(await run(relative(root, file), process.execPath, ['--import', 'tsx', file], env, join(file, '..')));
+    }
+  });
+  await Promise.all(workers);
+  // Shell suites run after the TypeScript ones, alone: they are CPU-heavy (helm, checkov, ansible).
+  for (const suite of shellSuites) {
+    report(await run(suite, 'bash', [join(root, suite)], env, root));
+  }
+  await stopServers();
+
+  const passed = results.reduce((n, r) => n + r.passed, 0);
+  const failed = results.reduce((n, r) => n + r.failed, 0);
+  const skipped = results.reduce((n, r) => n + r.skipped, 0);
+  console.log(`\n${results.length} suites; failed suites: ${results.filter((r) => r.failed > 0).map((r) => r.name).join(', ') || 'none'}`);
+  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  process.exit(failed > 0 || results.length === 0 ? 1 : 0);
+}
+
+await main();
