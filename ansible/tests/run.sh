@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Every check of ansible/ and vagrant/ that this machine can run (no VMs):
+# lint, syntax, the Vagrantfile, the secrets generator, and the real roles
+# run twice against debootstrap Debian 12 roots through the chroot
+# connection, then assertions on what they left, then --check for the roles
+# that need a running cluster. Ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+repo=$PWD
+VENV=${VENV:-.cache/venv}
+case $VENV in /*) bin=$VENV/bin ;; *) bin=$repo/$VENV/bin ;; esac
+t=$repo/.cache/ansible-test
+base=$t/bookworm-base
+work=$t/run
+passed=0 failed=0
+start=$SECONDS
+
+pass() { passed=$((passed + 1)); echo "PASS $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1"; [[ -n ${2:-} ]] && tail -n 30 "$2" | sed 's/^/    /'; }
+check() { # check NAME CMD... : pass when CMD exits 0
+  local name=$1; shift
+  if "$@" >"$work/last.log" 2>&1; then pass "$name"; else fail "$name" "$work/last.log"; fi
+}
+recap() { # recap LOG FIELD -> sum of FIELD=N over the PLAY RECAP lines
+  awk -v f="$2" '/PLAY RECAP/{r=1;next} r && /ok=/{for(i=1;i<=NF;i++) if($i ~ "^"f"="){split($i,a,"=");s+=a[2]}} END{print s+0}' "$1"
+}
+
+[[ -x $bin/ansible-playbook ]] || { echo "no Ansible in $VENV: pip install -r ansible/tests/requirements.txt"; echo "0 passed, 1 failed"; exit 1; }
+[[ -f $base/.complete ]] || { echo "no test root: run ansible/tests/setup.sh"; echo "0 passed, 1 failed"; exit 1; }
+export PATH=$bin:$PATH
+
+rm -rf "$work"; mkdir -p "$work"
+export ANSIBLE_CONFIG=$repo/ansible/ansible.cfg
+export ANSIBLE_STDOUT_CALLBACK=ansible.builtin.default ANSIBLE_FORCE_COLOR=0
+export DC_STATE_DIR=$work/state DC_ARTIFACTS_DIR=$work/artifacts DC_SECRETS=$work/state/secrets.vault.yml
+export DC_VAULT_PASS_FILE=$work/vault-pass
+export ANSIBLE_VAULT_BIN=$bin/ansible-vault
+export ANSIBLE_LOCAL_TEMP=$work/tmp ANSIBLE_HOME=$work/ansible-home
+
+# ---------------------------------------------------------------- static
+check "yamllint ansible/ and vagrant/settings.yml" yamllint -s -c ansible/.yamllint ansible vagrant/settings.yml
+check "ansible-lint (production profile)" bash -c "cd ansible && ansible-lint --offline --profile production -q"
+for pb in ansible/playbooks/*.yml; do
+  check "syntax-check $pb" ansible-playbook --syntax-check -i ansible/inventory/sample/hosts.yml "$pb"
+done
+mapfile -t scripts < <(find ansible -name '*.sh' -o -name 'dc-*-apply' | sort)
+check "shellcheck (${#scripts[@]} scripts)" shellcheck "${scripts[@]}"
+check "python helper compiles" python3 -m py_compile ansible/roles/backup_store/files/s3-lifecycle.py
+check "Vagrantfile is valid Ruby" ruby -c vagrant/Vagrantfile
+check "vagrant validate (all 4 machines)" bash -c "cd vagrant && DC_STATE_DIR=$work/vagrant VAGRANT_HOME=$work/vagrant-home vagrant validate -p"
+check "Vagrantfile writes an inventory with 3 servers and 1 backup host" bash -c "
+  ansible-inventory -i $work/vagrant/inventory.yml --list > $work/inv.json &&
+  python3 - $work/inv.json <<'PY'
+import json, sys
+inv = json.load(open(sys.argv[1]))
+servers, backup = inv['server']['hosts'], inv['backup']['hosts']
+assert len(servers) == 3 and len(backup) == 1, (servers, backup)
+ips = [inv['_meta']['hostvars'][h]['node_ip'] for h in servers + backup]
+vip = inv['_meta']['hostvars'][servers[0]]['api_vip']
+assert len(set(ips + [vip])) == 5, 'addresses must be unique'
+PY"
+
+# ---------------------------------------------------------------- secrets
+check "gen-secrets.sh writes an encrypted vault" bash -c "
+  bash ansible/scripts/gen-secrets.sh >/dev/null && head -1 $DC_SECRETS | grep -q '^\\\$ANSIBLE_VAULT;1.1;AES256' &&
+  ! grep -q app_jwt_secret $DC_SECRETS && ansible-vault view --vault-password-file $DC_VAULT_PASS_FILE $DC_SECRETS | grep -q '^app_jwt_secret: \"[0-9a-f]\{96\}\"'"
+check "gen-secrets.sh keeps existing secrets" bash -c "bash ansible/scripts/gen-secrets.sh | grep -q 'already exist'"
+export ANSIBLE_VAULT_PASSWORD_FILE=$DC_VAULT_PASS_FILE
+
+# ---------------------------------------------------------------- targets
+# Stand-in artifacts: the real K3s/helm/Garage binaries and charts cannot be
+# downloaded here, so files with the pinned names exercise the airgap path
+# (copy, SHA256SUMS pinning and verification) without any network access.
+ver() { awk -v k="$1:" '$1==k{print $2}' ansible/playbooks/group_vars/all/versions.yml; }
+k3s_v=$(ver k3s_version) helm_v=$(ver helm_version) garage_v=$(ver garage_version)
+a=$work/artifacts
+mkdir -p "$a/k3s-$k3s_v" "$a/helm-$helm_v/linux-amd64" "$a/garage-$garage_v" "$a/charts"
+printf '#!/bin/sh\necho "k3s version %s (stand-in)"\n' "$k3s_v" > "$a/k3s-$k3s_v/k3s"
+printf 'stand-in image bundle\n' > "$a/k3s-$k3s_v/k3s-airgap-images-amd64.tar.zst"
+printf '#!/bin/sh\necho "garage %s (stand-in)"\n' "$garage_v" > "$a/garage-$garage_v/garage"
+printf '#!/bin/sh\necho "helm %s (stand-in)"\n' "$helm_v" > "$a/helm-$helm_v/linux-amd64/helm"
+chmod +x "$a/k3s-$k3s_v/k3s" "$a/garage-$garage_v/garage" "$a/helm-$helm_v/linux-amd64/helm"
+tar -C "$a/helm-$helm_v" -czf "$a/helm-$helm_v/helm.tar.gz" linux-amd64 && rm -rf "$a/helm-$helm_v/linux-amd64"
+python3 - "$a/charts" <<'PY'
+import sys, yaml, tarfile, io
+charts = yaml.safe_load(open('ansible/playbooks/group_vars/all/versions.yml'))['platform_charts']
+for c in charts.values():
+    with tarfile.open(f"{sys.argv[1]}/{c['chart']}-{c['version']}.tgz", 'w:gz') as tf:
+        data = f"name: {c['chart']}\nversion: {c['version']}\n".encode()
+        info = tarfile.TarInfo(f"{c['chart']}/Chart.yaml"); info.size = len(data)
+        tf.addfile(info, io.BytesIO(data))
+PY
+
+echo "preparing two Debian 12 roots (server, backup) from $base"
+for h in server backup; do cp -a --reflink=auto "$base" "$work/root-$h"; done
+chart=$repo/charts/dhakacart
+if [[ ! -f $chart/Chart.yaml ]]; then # the app chart is another team's; stand in if absent
+  chart=$work/standin-chart; mkdir -p "$chart"
+  printf 'apiVersion: v2\nname: dhakacart\nversion: 0.0.0\n' > "$chart/Chart.yaml"; : > "$chart/values-lab.yaml"
+fi
+cat > "$work/inventory.yml" <<YAML
+all:
+  vars:
+    dc_live: false
+    dc_artifacts_download: false
+    ansible_connection: community.general.chroot
+    ansible_python_interpreter: /usr/bin/python3
+    api_vip: 10.77.0.10
+    metallb_range: 10.77.0.100-10.77.0.120
+    ingress_ip: 10.77.0.100
+    lab_network_cidr: 10.77.0.0/24
+    lab_iface: eth1
+    backup_store_ip: 10.77.0.20
+    app_chart_path: $chart
+  children:
+    server:
+      hosts:
+        dc-k3s-1: {ansible_host: $work/root-server, node_ip: 10.77.0.11}
+    backup:
+      hosts:
+        dc-backup: {ansible_host: $work/root-backup, node_ip: 10.77.0.20}
+  hosts:
+    localhost: {ansible_connection: local, ansible_python_interpreter: $bin/python3}
+YAML
+play() { ansible-playbook -i "$work/inventory.yml" ansible/playbooks/site.yml "$@"; }
+
+for run in 1 2; do
+  s=$SECONDS
+  play --limit 'backup:localhost' > "$work/backup-run$run.log" 2>&1
+  echo "backup target run $run: $((SECONDS - s)) s, changed=$(recap "$work/backup-run$run.log" changed), failed=$(recap "$work/backup-run$run.log" failed)"
+done
+if grep -q 'PLAY RECAP' "$work/backup-run1.log" && (( $(recap "$work/backup-run1.log" failed) == 0 && $(recap "$work/backup-run1.log" unreachable) == 0 )); then
+  pass "site.yml (baseline + backup_store) converges on the backup target"; else fail "backup target run 1" "$work/backup-run1.log"; fi
+if grep -q 'PLAY RECAP' "$work/backup-run2.log" && (( $(recap "$work/backup-run2.log" changed) == 0 && $(recap "$work/backup-run2.log" failed) == 0 )); then
+  pass "second run on the backup target reports changed=0"; else fail "backup target run 2 not idempotent" "$work/backup-run2.log"; fi
+
+for run in 1 2; do
+  s=$SECONDS
+  play --limit 'server:localhost' --tags baseline > "$work/server-run$run.log" 2>&1
+  echo "server target baseline run $run: $((SECONDS - s)) s, changed=$(recap "$work/server-run$run.log" changed)"
+done
+if (( $(recap "$work/server-run1.log" failed) == 0 )) && grep -q 'PLAY RECAP' "$work/server-run1.log"; then
+  pass "host_baseline converges on the server target"; else fail "server target run 1" "$work/server-run1.log"; fi
+if (( $(recap "$work/server-run2.log" changed) == 0 && $(recap "$work/server-run2.log" failed) == 0 )) && grep -q 'PLAY RECAP' "$work/server-run2.log"; then
+  pass "second baseline run on the server target reports changed=0"; else fail "server target run 2 not idempotent" "$work/server-run2.log"; fi
+
+s=$SECONDS
+play --limit 'server:localhost' --check > "$work/server-check.log" 2>&1
+echo "server target --check (k3s, kubeconfig, platform, app): $((SECONDS - s)) s, would change=$(recap "$work/server-check.log" changed)"
+if grep -q 'PLAY RECAP' "$work/server-check.log" && (( $(recap "$work/server-check.log" failed) == 0 )); then
+  pass "site.yml --check on the server target (k3s_server, platform, app_deploy)"; else fail "server --check" "$work/server-check.log"; fi
+check "upgrade.yml --check on the server target" ansible-playbook -i "$work/inventory.yml" ansible/playbooks/upgrade.yml --limit 'server:localhost' --check
+check "reset.yml --check on both targets" ansible-playbook -i "$work/inventory.yml" ansible/playbooks/reset.yml --check
+
+# ---------------------------------------------------------------- assertions
+B=$work/root-backup S=$work/root-server
+in_b() { chroot "$B" "$@"; }
+check "backup: packages installed" in_b dpkg -s chrony unattended-upgrades nftables fail2ban openssh-server haproxy python3-boto3
+check "server: packages installed" chroot "$S" dpkg -s chrony unattended-upgrades nftables fail2ban openssh-server
+check "sshd effective config: no root login, keys only" bash -c "
+  c=\$(chroot $B /usr/sbin/sshd -T -C user=ops,host=x,addr=10.77.0.1) &&
+  grep -qx 'permitrootlogin no' <<<\"\$c\" && grep -qx 'passwordauthentication no' <<<\"\$c\" &&
+  grep -qx 'kbdinteractiveauthentication no' <<<\"\$c\" && grep -qx 'authenticationmethods publickey' <<<\"\$c\""
+check "units enabled (backup): ssh nftables fail2ban chrony garage haproxy apt timers" bash -c "
+  for u in ssh nftables fail2ban chrony garage haproxy apt-daily.timer apt-daily-upgrade.timer; do
+    [ \"\$(chroot $B systemctl is-enabled \$u)\" = enabled ] || { echo \"\$u not enabled\"; exit 1; }; done"
+netns=dc-ansible-test-$$
+fw_test() { # load a target's ruleset into a throwaway network namespace and inspect it
+  local root=$1; shift
+  ip netns add "$netns" && ip netns exec "$netns" nft -f "$root/etc/nftables.conf" &&
+    ip netns exec "$netns" nft list table inet dhakacart_filter > "$work/fw.txt"; local rc=$?
+  ip netns del "$netns" 2>/dev/null; ((rc == 0)) || return 1
+  grep -q 'policy drop' "$work/fw.txt" || return 1
+  for rule in "$@"; do grep -qF "$rule" "$work/fw.txt" || { echo "missing: $rule"; cat "$work/fw.txt"; return 1; }; done
+}
+check "firewall (backup) loads in a kernel netns: drop policy, ssh from admins, 443 from lab" \
+  fw_test "$B" 'ip saddr @admin_v4 tcp dport 22 accept' 'ip saddr @lab_v4 tcp dport 443 accept'
+check "firewall (backup) opens nothing else" bash -c "! grep -E 'dport (6443|2379|10250|80) ' $work/fw.txt"
+check "firewall (server) loads: API, etcd, kubelet, VXLAN, MetalLB, ingress" \
+  fw_test "$S" 'tcp dport 6443 accept' 'ip saddr @lab_v4 tcp dport 2379-2380 accept' 'ip saddr @lab_v4 tcp dport 10250 accept' \
+  'ip saddr @lab_v4 udp dport 8472 accept' 'ip saddr @lab_v4 tcp dport 7946 accept' 'tcp dport 443 accept' 'iifname { "cni0", "flannel.1" } accept'
+check "fail2ban: sshd jail with the systemd backend parses" bash -c "chroot $B fail2ban-client -d 2>/dev/null | grep -q \"'sshd'\""
+check "journald and unattended-upgrades settings in place" bash -c "
+  grep -q '^SystemMaxUse=500M' $B/etc/systemd/journald.conf.d/50-dhakacart.conf &&
+  grep -q 'Automatic-Reboot \"false\"' $B/etc/apt/apt.conf.d/52dhakacart-unattended-upgrades &&
+  grep -q 'Unattended-Upgrade \"1\"' $B/etc/apt/apt.conf.d/20auto-upgrades"
+check "server: K3s sysctl and modules files" bash -c "
+  grep -qx 'net.ipv4.ip_forward = 1' $S/etc/sysctl.d/90-k3s.conf && grep -qx br_netfilter $S/etc/modules-load.d/k3s.conf &&
+  [ ! -e $B/etc/sysctl.d/90-k3s.conf ]"
+check "garage: pinned binary, unit and config (secrets from the vault, loopback only)" bash -c "
+  [ \"\$(readlink $B/usr/local/bin/garage)\" = /usr/local/bin/garage-$garage_v ] &&
+  [ \"\$(stat -c '%a %U %G' $B/etc/garage.toml)\" = '640 root garage' ] &&
+  grep -q \"rpc_secret = \\\"\$(ansible-vault view $DC_SECRETS | awk -F'\\\"' '/^garage_rpc_secret/{print \$2}')\\\"\" $B/etc/garage.toml &&
+  grep -q 'api_bind_addr = \"127.0.0.1:3900\"' $B/etc/garage.toml &&
+  [ \"\$(stat -c '%a %U' $B/var/lib/garage/data)\" = '700 garage' ] &&
+  chroot $B systemd-analyze verify /etc/systemd/system/garage.service"
+check "haproxy config with the TLS certificate is valid" chroot "$B" haproxy -c -f /etc/haproxy/haproxy.cfg
+check "S3 certificate chains to the lab CA and names the backup IP" bash -c "
+  openssl verify -CAfile $DC_STATE_DIR/pki/ca.crt $DC_STATE_DIR/pki/s3.crt &&
+  openssl x509 -in $DC_STATE_DIR/pki/s3.crt -noout -ext subjectAltName | grep -q 'IP Address:10.77.0.20'"
+check "lifecycle rules file aborts stale multipart uploads" python3 -c "
+import json; r = json.load(open('$B/etc/garage-lifecycle.json'))['Rules'][0]
+assert r['AbortIncompleteMultipartUpload']['DaysAfterInitiation'] == 1 and r['Status'] == 'Enabled'"
+check "artifacts pinned in SHA256SUMS" bash -c "cd $a && sha256sum --check --quiet SHA256SUMS && grep -c . SHA256SUMS | grep -qx 11"
+echo tampered >> "$a/garage-$garage_v/garage"
+play --limit localhost > "$work/tamper.log" 2>&1
+if grep -q 'FAILED' "$work/tamper.log" && grep -q 'Verify every artifact' "$work/tamper.log"; then
+  pass "a tampered artifact stops the run"; else fail "tampered artifact was not caught" "$work/tamper.log"; fi
+
+echo "ansible tests took $((SECONDS - start)) s"
+echo "$passed passed, $failed failed"
+((failed == 0))
