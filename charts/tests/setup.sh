@@ -11,7 +11,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 TOOLS="$ROOT/.cache/charts"
 export GOMODCACHE="$ROOT/.cache/go/mod" GOCACHE="$ROOT/.cache/go/build"
-export GOFLAGS="-modcacherw" GOTOOLCHAIN=local GO111MODULE=on
+# GOTOOLCHAIN stays as the machine has it (auto may fetch a newer Go from the module proxy).
+export GOFLAGS="-modcacherw" GO111MODULE=on
 
 # --- pins (bump together with docs/runbooks/helm.md "Versions") -------------
 HELM_VERSION=v4.3.1
