@@ -30,10 +30,10 @@ cluster-up: cluster-tools ## create or start the 4 VMs and write the inventory a
 	cd vagrant && vagrant ssh-config > $(abspath $(CLUSTER_STATE))/ssh_config
 
 cluster-provision: cluster-tools ## run ansible/playbooks/site.yml against the lab (TAGS=k3s,platform to narrow)
-	$(PLAYBOOK) ansible/playbooks/site.yml $(if $(TAGS),--tags $(TAGS))
+	$(PLAYBOOK) ansible/playbooks/site.yml $(if $(TAGS),--tags $(TAGS)) $(ANSIBLE_ARGS)
 
 cluster-upgrade: cluster-tools ## rolling upgrade to the versions in group_vars/all/versions.yml (one etcd member at a time)
-	$(PLAYBOOK) ansible/playbooks/upgrade.yml
+	$(PLAYBOOK) ansible/playbooks/upgrade.yml $(ANSIBLE_ARGS)
 
 cluster-reset: cluster-tools ## wipe K3s and all cluster data from the VMs, keep the VMs, rebuild
 	$(PLAYBOOK) ansible/playbooks/reset.yml

@@ -98,11 +98,15 @@ if [[ ! -f $chart/Chart.yaml ]]; then # the app chart is another team's; stand i
   chart=$work/standin-chart; mkdir -p "$chart"
   printf 'apiVersion: v2\nname: dhakacart\nversion: 0.0.0\n' > "$chart/Chart.yaml"; : > "$chart/values-lab.yaml"
 fi
+# Extra vars outrank the playbook group_vars (which set dc_live: true).
+cat > "$work/test-vars.yml" <<YAML
+dc_live: false
+dc_artifacts_download: false
+app_chart_path: $chart
+YAML
 cat > "$work/inventory.yml" <<YAML
 all:
   vars:
-    dc_live: false
-    dc_artifacts_download: false
     ansible_connection: community.general.chroot
     ansible_python_interpreter: /usr/bin/python3
     api_vip: 10.77.0.10
@@ -111,7 +115,6 @@ all:
     lab_network_cidr: 10.77.0.0/24
     lab_iface: eth1
     backup_store_ip: 10.77.0.20
-    app_chart_path: $chart
   children:
     server:
       hosts:
@@ -122,7 +125,7 @@ all:
   hosts:
     localhost: {ansible_connection: local, ansible_python_interpreter: $bin/python3}
 YAML
-play() { ansible-playbook -i "$work/inventory.yml" ansible/playbooks/site.yml "$@"; }
+play() { ansible-playbook -i "$work/inventory.yml" -e "@$work/test-vars.yml" ansible/playbooks/site.yml "$@"; }
 
 for run in 1 2; do
   s=$SECONDS
@@ -149,8 +152,8 @@ play --limit 'server:localhost' --check > "$work/server-check.log" 2>&1
 echo "server target --check (k3s, kubeconfig, platform, app): $((SECONDS - s)) s, would change=$(recap "$work/server-check.log" changed)"
 if grep -q 'PLAY RECAP' "$work/server-check.log" && (( $(recap "$work/server-check.log" failed) == 0 )); then
   pass "site.yml --check on the server target (k3s_server, platform, app_deploy)"; else fail "server --check" "$work/server-check.log"; fi
-check "upgrade.yml --check on the server target" ansible-playbook -i "$work/inventory.yml" ansible/playbooks/upgrade.yml --limit 'server:localhost' --check
-check "reset.yml --check on both targets" ansible-playbook -i "$work/inventory.yml" ansible/playbooks/reset.yml --check
+check "upgrade.yml --check on the server target" ansible-playbook -i "$work/inventory.yml" -e "@$work/test-vars.yml" ansible/playbooks/upgrade.yml --limit 'server:localhost' --check
+check "reset.yml --check on both targets" ansible-playbook -i "$work/inventory.yml" -e "@$work/test-vars.yml" ansible/playbooks/reset.yml --check
 
 # ---------------------------------------------------------------- assertions
 B=$work/root-backup S=$work/root-server
@@ -189,10 +192,10 @@ check "server: K3s sysctl and modules files" bash -c "
   [ ! -e $B/etc/sysctl.d/90-k3s.conf ]"
 check "garage: pinned binary, unit and config (secrets from the vault, loopback only)" bash -c "
   [ \"\$(readlink $B/usr/local/bin/garage)\" = /usr/local/bin/garage-$garage_v ] &&
-  [ \"\$(stat -c '%a %U %G' $B/etc/garage.toml)\" = '640 root garage' ] &&
+  [ \"\$(chroot $B stat -c '%a %U %G' /etc/garage.toml)\" = '640 root garage' ] &&
   grep -q \"rpc_secret = \\\"\$(ansible-vault view $DC_SECRETS | awk -F'\\\"' '/^garage_rpc_secret/{print \$2}')\\\"\" $B/etc/garage.toml &&
   grep -q 'api_bind_addr = \"127.0.0.1:3900\"' $B/etc/garage.toml &&
-  [ \"\$(stat -c '%a %U' $B/var/lib/garage/data)\" = '700 garage' ] &&
+  [ \"\$(chroot $B stat -c '%a %U' /var/lib/garage/data)\" = '700 garage' ] &&
   chroot $B systemd-analyze verify /etc/systemd/system/garage.service"
 check "haproxy config with the TLS certificate is valid" chroot "$B" haproxy -c -f /etc/haproxy/haproxy.cfg
 check "S3 certificate chains to the lab CA and names the backup IP" bash -c "
