@@ -5,7 +5,7 @@
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 HELM="$ROOT/.cache/charts/bin/helm"
 CRDS="$ROOT/.cache/charts/crds"
 PY="${CHARTS_PYTHON:-$ROOT/.cache/venv/bin/python}"
@@ -30,8 +30,8 @@ rm -rf "$OUT"; mkdir -p "$OUT"
 for chart in "$APP" "$DATA"; do
   for profile in default lab dev; do
     args=(); [[ $profile != default ]] && args=(-f "$chart/values-$profile.yaml")
-    [[ $profile == lab && $chart == "$APP" ]] && args+=(-f $T/values/digests.yaml)
-    [[ $profile == lab && $chart == "$DATA" ]] && args+=(-f $T/values/digests-data.yaml)
+    [[ $profile == lab && $chart == "$APP" ]] && args+=(-f "$T/values/digests.yaml")
+    [[ $profile == lab && $chart == "$DATA" ]] && args+=(-f "$T/values/digests-data.yaml")
     if log=$("$HELM" lint --strict --kube-version "$KUBE_VERSION" -n $NS "$chart" "${args[@]}" 2>&1); then
       pass "helm lint --strict $chart ($profile)"
     else
@@ -80,8 +80,8 @@ refuse "a malformed digest" "$APP" --set api.image.digest=sha256:abc
 
 # --- 4. schemas, wiring, hardening, network, monitoring, resilience ------------
 if [[ ${#checker_args[@]} -gt 0 ]]; then
-  out=$("$PY" $T/check_manifests.py --crds "$CRDS" --repo "$ROOT" \
-        $(printf -- '--kube-version %s ' "${KUBE_VERSIONS[@]}") \
+  kv_args=(); for v in "${KUBE_VERSIONS[@]}"; do kv_args+=(--kube-version "$v"); done
+  out=$("$PY" $T/check_manifests.py --crds "$CRDS" --repo "$ROOT" "${kv_args[@]}" \
         --external-secret dhakacart-backup-s3 "${checker_args[@]}" 2>&1)
   echo "$out" | grep -v '^CHECKS '
   passed=$((passed + $(grep -c '^PASS' <<<"$out"))); failed=$((failed + $(grep -c '^FAIL' <<<"$out")))
@@ -116,7 +116,7 @@ for name in lab lab-pooler dev acme-issuer; do
   # Only the lab profile requires digests (CI supplies them). Other profiles run
   # locally built tags on purpose, so checkov's digest and pull-Always rules,
   # which both target mutable tags, do not apply to them.
-  [[ $name == lab* ]] || extra=(--skip-check CKV_K8S_43,CKV_K8S_15)
+  [[ $name == lab* ]] || extra=(--skip-check "CKV_K8S_43,CKV_K8S_15")
   # Findings that are accepted carry a checkov.io/skipN annotation with the reason
   # on the resource itself; anything else fails. -f, not -d: checkov skips hidden dirs.
   log=$("$CHECKOV" --config-file $T/checkov.yaml -f "$OUT/$name.yaml" "${extra[@]}" 2>&1); rc=$?

@@ -39,6 +39,7 @@ if [[ ! -x "$TOOLS/bin/helm" ]] || ! "$TOOLS/bin/helm" version --short 2>/dev/nu
   GOBIN="$TOOLS/bin" go install \
     -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=$HELM_VERSION" \
     "helm.sh/helm/v4/cmd/helm@$HELM_VERSION"
+  rm -rf "$GOCACHE"   # ~1.5 GB of build cache, not needed once helm is built
 fi
 "$TOOLS/bin/helm" version --short
 
