@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from './config.js';
 import { installErrorHandling } from './http/errors.js';
 import { ErrorResponse } from './http/schemas.js';
-import { validatorCompiler } from './http/validation.js';
+import { findUnsafeText, validatorCompiler } from './http/validation.js';
+import { badRequest } from './errors.js';
 import auth from './plugins/app/auth.js';
 import cache from './plugins/app/cache.js';
 import db from './plugins/app/db.js';
@@ -65,13 +66,21 @@ export function buildServer(config: Config, overrides: FastifyServerOptions = {}
     keepAliveTimeout: 65_000, // longer than Traefik's idle timeout so the proxy closes first
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    disableRequestLogging: true,
+    // One line per request comes from our onResponse hook (with route and user id) instead.
+    logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    // Errors raised by the router before any hook runs (malformed or oversized URLs) get the same body as all others.
+    frameworkErrors: (error, request, reply) => {
+      const codes: Record<string, string> = { FST_ERR_MAX_PARAM_LENGTH: 'PARAM_TOO_LONG', FST_ERR_BAD_URL: 'BAD_URL' };
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
+      const body = { error: { code: codes[error.code] ?? 'BAD_REQUEST', message: 'the request URL is not valid', requestId: String(request.id) } };
+      (reply as unknown as { status(n: number): { send(b: unknown): void } }).status(status).send(body);
+    },
     ...overrides,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -98,6 +107,12 @@ export const dhakacart = fp(
     app.addHook('onRequest', async (request, reply) => {
       reply.header('X-Request-Id', request.id);
     });
+    app.addHook('preValidation', async (request) => {
+      for (const [part, value] of [['body', request.body], ['querystring', request.query], ['params', request.params]] as const) {
+        const at = findUnsafeText(value);
+        if (at) throw badRequest('INVALID_CHARACTERS', `${part} ${at} contains a NUL or malformed Unicode character`);
+      }
+    });
     app.addHook('onResponse', async (request, reply) => {
       const entry = {
         reqId: request.id,
@@ -109,8 +124,9 @@ export const dhakacart = fp(
         userId: request.principal?.sub ?? null,
         ip: request.ip,
       };
-      if (reply.statusCode >= 500) request.log.error(entry, 'request failed');
-      else if (entry.route === '/livez' || entry.route === '/readyz' || entry.route === '/metrics') request.log.debug(entry, 'request completed');
+      const probe = entry.route === '/livez' || entry.route === '/readyz' || entry.route === '/metrics';
+      if (probe) request.log.debug(entry, 'request completed');
+      else if (reply.statusCode >= 500) request.log.error(entry, 'request failed');
       else request.log.info(entry, 'request completed');
     });
 
@@ -139,8 +155,15 @@ export const dhakacart = fp(
 /** Register the config under the name plugins depend on. */
 export async function createApp(config: Config, overrides: FastifyServerOptions = {}) {
   const app = buildServer(config, overrides);
-  await app.register(fp(async () => {}, { name: 'config' }));
-  await app.register(dhakacart);
+  try {
+    await app.register(fp(async () => {}, { name: 'config' }));
+    await app.register(dhakacart);
+    await app.ready();
+  } catch (error) {
+    // Release whatever the plugins that did load opened (Redis, pools), or the process would hang.
+    await app.close().catch(() => {});
+    throw error;
+  }
   return app;
 }
 

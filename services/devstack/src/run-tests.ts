@@ -105,6 +105,8 @@ async function main() {
     DHAKACART_TEST_PG_ADMIN_URL: pg.adminUrl,
     DHAKACART_TEST_REDIS_URL: redis.url,
     NODE_ENV: 'test',
+    // tap's own per-file limit (default 30 s); the runner's limit above still applies.
+    TAP_TIMEOUT: String(fileTimeoutMs / 1000),
   };
   const results: Result[] = [];
   const report = (r: Result) => {

@@ -24,8 +24,8 @@ export function poolConfig(url: string, config: Config, applicationName: string)
   };
 }
 
-export function createDb(url: string, config: Config, applicationName = 'dhakacart-api'): Db {
-  const adapter = new PrismaPg(poolConfig(url, config, applicationName));
+export function createDb(url: string, config: Config, applicationName = 'dhakacart-api', onError: (error: Error) => void = () => {}): Db {
+  const adapter = new PrismaPg(poolConfig(url, config, applicationName), { onPoolError: onError, onConnectionError: onError });
   return new PrismaClient({ adapter, transactionOptions: { maxWait: config.DATABASE_CONNECT_TIMEOUT_MS, timeout: config.DATABASE_STATEMENT_TIMEOUT_MS * 2 } });
 }
 

@@ -46,7 +46,7 @@ const ListQuerySchema = Type.Object(
     featured: Type.Optional(Type.Boolean()),
     discounted: Type.Optional(Type.Boolean()),
     sort: Type.Optional(Type.Union(['relevance', 'price_asc', 'price_desc', 'newest', 'name_asc'].map((s) => Type.Literal(s)))),
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 24 }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 24 })),
     cursor: Type.Optional(Type.String({ maxLength: 400, pattern: '^[A-Za-z0-9_-]+$' })),
   },
   { additionalProperties: false },

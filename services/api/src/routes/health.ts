@@ -24,6 +24,11 @@ async function healthRoutes(app: FastifyInstance) {
   app.decorate('beginShutdown', () => {
     shuttingDown = true;
   });
+  // While draining, every response closes its connection: a keep-alive socket that goes idle
+  // after close() began would otherwise hold the process open until the keep-alive timeout.
+  app.addHook('onSend', async (_request, reply) => {
+    if (shuttingDown) reply.header('Connection', 'close');
+  });
   const probeConfig = { metrics: { disableMetrics: true } } as const;
 
   app.get('/livez', { schema: { hide: true }, config: probeConfig, logLevel: 'warn' }, async () => ({ status: 'alive' }));

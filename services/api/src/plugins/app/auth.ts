@@ -50,13 +50,17 @@ export default fp(
       }
     }
 
+    const rules: { method: string; url: string; access: Access }[] = [];
+    app.decorate('accessRules', rules);
     app.addHook('onRoute', (route) => {
       const access = (route.config as { access?: Access } | undefined)?.access;
       if (!route.url.startsWith('/v1')) return;
       if (!access) throw new Error(`route ${route.method} ${route.url} declares no config.access`);
+      for (const method of [route.method].flat()) if (method !== 'HEAD') rules.push({ method, url: route.url, access });
       if (access === 'public') return;
-      const handlers = route.preHandler ? [route.preHandler].flat() : [];
-      route.preHandler = [
+      // onRequest, before body parsing and validation: an unauthorised caller learns nothing about the body rules.
+      const hooks = route.onRequest ? [route.onRequest].flat() : [];
+      route.onRequest = [
         async (request: FastifyRequest) => {
           const principal = await identify(request);
           if (access === 'optional') {
@@ -74,7 +78,7 @@ export default fp(
           if (RANK[principal.role] < required) throw forbidden();
           request.principal = principal;
         },
-        ...handlers,
+        ...hooks,
       ];
     });
 
@@ -93,6 +97,8 @@ declare module 'fastify' {
     refreshTokens: RefreshTokens;
     loginThrottle: LoginThrottle;
     signAccessToken: (claims: AccessClaims) => string;
+    /** Every /v1 route and who may call it (for the RBAC test and docs). */
+    accessRules: { method: string; url: string; access: Access }[];
   }
   interface FastifyRequest {
     principal: AccessClaims | null;

@@ -32,9 +32,11 @@ export class ReadRouter {
 
 export default fp(
   async (app) => {
-    const db = createDb(app.config.DATABASE_URL, app.config);
+    // A dropped connection is logged, not fatal: the pool replaces it on the next query.
+    const onError = (error: Error) => app.log.warn({ err: { message: error.message } }, 'database connection error');
+    const db = createDb(app.config.DATABASE_URL, app.config, 'dhakacart-api', onError);
     const replica = app.config.DATABASE_REPLICA_URL
-      ? createDb(app.config.DATABASE_REPLICA_URL, app.config, 'dhakacart-api-ro')
+      ? createDb(app.config.DATABASE_REPLICA_URL, app.config, 'dhakacart-api-ro', onError)
       : null;
     app.decorate('db', db);
     app.decorate(

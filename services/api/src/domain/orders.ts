@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/client.js';
+import { AppError, conflict, notFound } from '../errors.js';
+import type { OrderStatus } from '../generated/prisma/enums.js';
+
+export interface OrderView {
+  id: string;
+  number: number;
+  status: OrderStatus;
+  totalPoisha: number;
+  paymentProvider: string;
+  paymentReference: string | null;
+  failureCode: string | null;
+  shipping: { name: string; phone: string; address: string; city: string };
+  items: { productId: number; name: string; unitPricePoisha: number; quantity: number; lineTotalPoisha: number }[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Which status a staff member may move an order to from each status. */
+export const STAFF_TRANSITIONS: Record<OrderStatus, OrderStatus[]> = {
+  pending_payment: ['cancelled'],
+  paid: ['processing', 'cancelled'],
+  processing: ['shipped', 'cancelled'],
+  shipped: ['delivered'],
+  delivered: [],
+  cancelled: [],
+  payment_failed: [],
+};
+/** A customer may cancel until the parcel leaves the warehouse. */
+export const CUSTOMER_CANCELLABLE: OrderStatus[] = ['paid', 'processing'];
+/** Orders in these states hold stock; leaving them returns it. */
+const HOLDS_STOCK: OrderStatus[] = ['pending_payment', 'paid', 'processing', 'shipped', 'delivered'];
+
+export function requestHash(body: unknown): string {
+  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+}
+
+const orderInclude = { items: { orderBy: { productId: 'asc' as const } } };
+
+export async function findOrder(db: Db, id: string, userId?: string): Promise<OrderView | null> {
+  const order = await db.order.findFirst({ where: { id, ...(userId ? { userId } : {}) }, include: orderInclude });
+  return order ? toView(order) : null;
+}
+
+type OrderWithItems = NonNullable<Awaited<ReturnType<Db['order']['findFirst']>>> & {
+  items: { productId: number; name: string; unitPricePoisha: bigint; quantity: number }[];
+};
+
+export function toView(o: OrderWithItems): OrderView {
+  return {
+    id: o.id,
+    number: o.number,
+    status: o.status,
+    totalPoisha: Number(o.totalPoisha),
+    paymentProvider: o.paymentProvider,
+    paymentReference: o.paymentReference,
+    failureCode: o.failureCode,
+    shipping: { name: o.shippingName, phone: o.shippingPhone, address: o.shippingAddress, city: o.shippingCity },
+    items: o.items.map((i) => ({
+      productId: i.productId,
+      name: i.name,
+      unitPricePoisha: Number(i.unitPricePoisha),
+      quantity: i.quantity,
+      lineTotalPoisha: Number(i.unitPricePoisha) * i.quantity,
+    })),
+    createdAt: o.createdAt.toISOString(),
+    updatedAt: o.updatedAt.toISOString(),
+  };
+}
+
+export async function listOrders(db: Db, where: { userId?: string; status?: OrderStatus }, limit: number, before?: string) {
+  const beforeOrder = before ? await db.order.findUnique({ where: { id: before }, select: { number: true } }) : null;
+  if (before && !beforeOrder) throw new AppError(400, 'INVALID_CURSOR', 'cursor order not found');
+  const rows = await db.order.findMany({
+    where: { ...where, ...(beforeOrder ? { number: { lt: beforeOrder.number } } : {}) },
+    include: orderInclude,
+    orderBy: { number: 'desc' },
+    take: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  return { items: page.map(toView), nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+}
+
+/**
+ * Moves an order from one of `from` to `to` exactly once: the conditional
+ * UPDATE makes two racing cancellations return the stock once, not twice.
+ */
+export async function transition(
+  db: Db,
+  orderId: string,
+  from: OrderStatus[],
+  to: OrderStatus,
+  actorId: string | null,
+  note: string | null,
+  extra: { failureCode?: string; paymentReference?: string } = {},
+): Promise<OrderView> {
+  await db.$transaction(async (tx) => {
+    const updated = await tx.$queryRaw<{ from_status: OrderStatus }[]>`
+      UPDATE orders o SET status = ${to}::"OrderStatus", updated_at = now(),
+        failure_code = COALESCE(${extra.failureCode ?? null}, o.failure_code),
+        payment_reference = COALESCE(${extra.paymentReference ?? null}, o.payment_reference)
+      FROM (SELECT id, status AS from_status FROM orders WHERE id = ${orderId}::uuid FOR UPDATE) prev
+      WHERE o.id = prev.id AND prev.from_status::text = ANY(${from}::text[])
+      RETURNING prev.from_status`;
+    const previous = updated[0]?.from_status;
+    if (!previous) {
+      const current = await tx.order.findUnique({ where: { id: orderId }, select: { status: true } });
+      if (!current) throw notFound('order');
+      throw conflict('INVALID_STATUS_TRANSITION', `an order that is ${current.status} cannot become ${to}`, { status: current.status });
+    }
+    if (HOLDS_STOCK.includes(previous) && !HOLDS_STOCK.includes(to)) {
+      await tx.$executeRaw`
+        UPDATE products p SET stock = p.stock + i.quantity, updated_at = now()
+        FROM order_items i WHERE i.order_id = ${orderId}::uuid AND p.id = i.product_id`;
+    }
+    await tx.orderEvent.create({ data: { orderId, fromStatus: previous, toStatus: to, actorId, note } });
+  });
+  return (await findOrder(db, orderId)) as OrderView;
+}
+
+/** Orders stuck in pending_payment (the pod died mid-payment) give their stock back. */
+export async function expireStalePendingOrders(db: Db, olderThanMinutes: number): Promise<number> {
+  const stale = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM orders WHERE status = 'pending_payment' AND created_at < now() - make_interval(mins => ${olderThanMinutes})
+    ORDER BY created_at LIMIT 100`;
+  let expired = 0;
+  for (const { id } of stale) {
+    try {
+      await transition(db, id, ['pending_payment'], 'payment_failed', null, 'payment not confirmed in time', { failureCode: 'PAYMENT_EXPIRED' });
+      expired++;
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error; // another pod got there first
+    }
+  }
+  return expired;
+}

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export type PaymentProviderName = 'bkash' | 'sslcommerz';
+export type SandboxOutcome = 'success' | 'decline' | 'timeout';
+
+export interface PaymentRequest {
+  orderId: string;
+  amountPoisha: number;
+  provider: PaymentProviderName;
+  /** Sandbox only: which outcome to simulate (like a payment sandbox's magic test numbers). */
+  sandboxOutcome?: SandboxOutcome;
+}
+
+export type PaymentResult = { status: 'captured'; reference: string } | { status: 'declined'; reason: string };
+
+export class PaymentTimeoutError extends Error {
+  override name = 'PaymentTimeoutError';
+}
+
+/** What checkout needs from a payment provider; the bKash/SSLCommerz adapters implement the same contract. */
+export interface PaymentGateway {
+  /** Must settle or throw within `timeoutMs`; on timeout the caller treats the payment as not taken. */
+  charge(request: PaymentRequest, timeoutMs: number): Promise<PaymentResult>;
+  refund(reference: string, amountPoisha: number): Promise<void>;
+}
+
+/**
+ * The sandbox behaves like a real gateway's test mode: a success returns a
+ * reference, a decline returns a reason, a timeout never answers (the caller's
+ * deadline fires). Latency is configurable for load tests.
+ */
+export class SandboxGateway implements PaymentGateway {
+  constructor(private readonly latencyMs = 0) {}
+
+  async charge(request: PaymentRequest, timeoutMs: number): Promise<PaymentResult> {
+    const outcome = request.sandboxOutcome ?? 'success';
+    if (outcome === 'timeout') {
+      await sleep(timeoutMs);
+      throw new PaymentTimeoutError(`${request.provider} did not answer within ${timeoutMs} ms`);
+    }
+    if (this.latencyMs > 0) await sleep(this.latencyMs);
+    if (outcome === 'decline') return { status: 'declined', reason: 'INSUFFICIENT_FUNDS' };
+    return { status: 'captured', reference: `${request.provider.toUpperCase()}-SBX-${randomUUID()}` };
+  }
+
+  async refund(): Promise<void> {}
+}

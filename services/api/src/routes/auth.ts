@@ -1,0 +1,146 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { mergeGuestCart } from '../domain/cart.js';
+import { hashPassword, verifyPassword } from '../domain/passwords.js';
+import type { IssuedRefreshToken } from '../domain/tokens.js';
+import { sqlState, UNIQUE_VIOLATION } from '../db/errors.js';
+import { conflict, unauthorized } from '../errors.js';
+import { Uuid } from '../http/schemas.js';
+import { requirePrincipal } from '../plugins/app/auth.js';
+
+const Email = Type.String({ format: 'email', maxLength: 254 });
+// OWASP ASVS: at least 12 characters when there is no composition rule; long passphrases welcome.
+const Password = Type.String({ minLength: 12, maxLength: 128 });
+const RoleSchema = Type.Union([Type.Literal('customer'), Type.Literal('staff'), Type.Literal('admin')]);
+const UserSchema = Type.Object({ id: Uuid, email: Type.String(), name: Type.String(), role: RoleSchema });
+const Session = Type.Object({
+  accessToken: Type.String(),
+  accessTokenExpiresIn: Type.Integer({ description: 'seconds' }),
+  refreshToken: Type.String(),
+  refreshTokenExpiresAt: Type.String({ format: 'date-time' }),
+  user: UserSchema,
+});
+const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 20, maxLength: 200 }) }, { additionalProperties: false });
+
+const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
+export default async function authRoutes(app: FastifyInstance) {
+  const loginLimit = { max: app.config.LOGIN_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000 };
+
+  async function session(user: { id: string; email: string; name: string; role: 'customer' | 'staff' | 'admin' }, refresh?: IssuedRefreshToken) {
+    const token = refresh ?? (await app.refreshTokens.issue(user.id));
+    return {
+      accessToken: app.signAccessToken({ sub: user.id, role: user.role }),
+      accessTokenExpiresIn: app.config.ACCESS_TOKEN_TTL_SECONDS,
+      refreshToken: token.token,
+      refreshTokenExpiresAt: token.expiresAt.toISOString(),
+      user: { id: user.id, email: user.email, name: user.name, role: user.role },
+    };
+  }
+
+  app.post(
+    '/register',
+    {
+      config: { access: 'public', rateLimit: loginLimit },
+      schema: {
+        tags: ['auth'],
+        summary: 'Create a customer account',
+        body: Type.Object(
+          { email: Email, password: Password, name: Type.String({ minLength: 1, maxLength: 100 }), guestCartId: Type.Optional(Uuid) },
+          { additionalProperties: false },
+        ),
+        response: { 201: Session },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as { email: string; password: string; name: string; guestCartId?: string };
+      const email = normaliseEmail(body.email);
+      let user: Awaited<ReturnType<typeof app.db.user.create>>;
+      try {
+        user = await app.db.user.create({ data: { email, name: body.name.trim(), passwordHash: await hashPassword(body.password) } });
+      } catch (error) {
+        if (sqlState(error) === UNIQUE_VIOLATION || (error as { code?: string }).code === 'P2002') {
+          throw conflict('EMAIL_TAKEN', 'an account with this email already exists; log in instead');
+        }
+        throw error;
+      }
+      if (body.guestCartId) await mergeGuestCart(app.db, user.id, body.guestCartId);
+      return reply.status(201).send(await session(user));
+    },
+  );
+
+  app.post(
+    '/login',
+    {
+      config: { access: 'public', rateLimit: loginLimit },
+      schema: {
+        tags: ['auth'],
+        summary: 'Log in; a guest cart id given here is merged into the account cart',
+        description: 'Rate limited per IP; after repeated failures the email is locked for a while (429 LOGIN_LOCKED), whether or not it has an account.',
+        body: Type.Object(
+          { email: Email, password: Type.String({ minLength: 1, maxLength: 128 }), guestCartId: Type.Optional(Uuid) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Session },
+      },
+    },
+    async (request) => {
+      const body = request.body as { email: string; password: string; guestCartId?: string };
+      const email = normaliseEmail(body.email);
+      await app.loginThrottle.assertNotLocked(email);
+      const user = await app.db.user.findUnique({ where: { email } });
+      const ok = await verifyPassword(user?.passwordHash ?? null, body.password);
+      if (!user || !ok) {
+        await app.loginThrottle.recordFailure(email);
+        app.businessMetrics.loginFailures.inc({ reason: 'invalid_credentials' });
+        request.log.warn({ event: 'login_failed', ip: request.ip }, 'login failed');
+        throw unauthorized('INVALID_CREDENTIALS', 'email or password is incorrect');
+      }
+      await app.loginThrottle.recordSuccess(email);
+      if (body.guestCartId) await mergeGuestCart(app.db, user.id, body.guestCartId);
+      request.log.info({ event: 'login_succeeded', userId: user.id }, 'login succeeded');
+      return session(user);
+    },
+  );
+
+  app.post(
+    '/refresh',
+    {
+      config: { access: 'public', rateLimit: loginLimit },
+      schema: {
+        tags: ['auth'],
+        summary: 'Exchange a refresh token for a new access token and a new refresh token (rotation)',
+        body: RefreshBody,
+        response: { 200: Session },
+      },
+    },
+    async (request) => {
+      const { userId, next } = await app.refreshTokens.rotate((request.body as { refreshToken: string }).refreshToken);
+      const user = await app.db.user.findUnique({ where: { id: userId } });
+      if (!user) throw unauthorized('TOKEN_INVALID', 'account no longer exists');
+      return session(user, next);
+    },
+  );
+
+  app.post(
+    '/logout',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['auth'], summary: 'End this session (revokes the refresh token family)', body: RefreshBody, response: { 204: Type.Null() } },
+    },
+    async (request, reply) => {
+      await app.refreshTokens.revokeFamilyOf((request.body as { refreshToken: string }).refreshToken);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/me',
+    { config: { access: 'customer' }, schema: { tags: ['auth'], summary: 'The signed-in user', security: [{ bearer: [] }], response: { 200: UserSchema } } },
+    async (request) => {
+      const user = await app.db.user.findUnique({ where: { id: requirePrincipal(request).sub } });
+      if (!user) throw unauthorized('TOKEN_INVALID', 'account no longer exists');
+      return { id: user.id, email: user.email, name: user.name, role: user.role };
+    },
+  );
+}

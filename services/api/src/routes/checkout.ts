@@ -1,0 +1,93 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { checkout, type CheckoutInput } from '../domain/checkout.js';
+import { AppError } from '../errors.js';
+import { requirePrincipal } from '../plugins/app/auth.js';
+import { OrderSchema } from './order-schema.js';
+
+const CheckoutBody = Type.Object(
+  {
+    shipping: Type.Object(
+      {
+        name: Type.String({ minLength: 2, maxLength: 100 }),
+        // Bangladeshi mobile numbers: 01[3-9] and 8 digits, optionally with +880.
+        phone: Type.String({ pattern: '^(\\+?880)?01[3-9][0-9]{8}$' }),
+        address: Type.String({ minLength: 5, maxLength: 300 }),
+        city: Type.String({ minLength: 2, maxLength: 60 }),
+      },
+      { additionalProperties: false },
+    ),
+    payment: Type.Object(
+      {
+        provider: Type.Union([Type.Literal('bkash'), Type.Literal('sslcommerz')]),
+        sandboxOutcome: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('decline'), Type.Literal('timeout')])),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export default async function checkoutRoutes(app: FastifyInstance) {
+  app.post(
+    '/',
+    {
+      config: { access: 'customer' },
+      schema: {
+        tags: ['checkout'],
+        summary: 'Place an order for the contents of the cart and pay for it',
+        description:
+          'Idempotent per Idempotency-Key: a retry with the same key and body returns the first result and never creates a second order. ' +
+          '402 means the payment was declined or timed out (stock is released, the cart is kept).',
+        security: [{ bearer: [] }],
+        headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' }) }),
+        body: CheckoutBody,
+        response: {
+          201: OrderSchema,
+          200: OrderSchema,
+          402: { $ref: 'ErrorResponse#', description: 'payment declined or timed out (PAYMENT_DECLINED, PAYMENT_TIMEOUT)' },
+          409: { $ref: 'ErrorResponse#', description: 'OUT_OF_STOCK or CHECKOUT_IN_PROGRESS' },
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = requirePrincipal(request);
+      const key = request.headers['idempotency-key'] as string;
+      const outcome = await checkout(
+        {
+          db: app.db,
+          payments: app.payments,
+          paymentTimeoutMs: app.config.PAYMENT_TIMEOUT_MS,
+          onFailure: (reason) => app.businessMetrics.checkoutFailures.inc({ reason }),
+        },
+        principal.sub,
+        key,
+        request.body as CheckoutInput,
+      );
+      if (outcome.kind === 'in_progress') {
+        reply.header('Retry-After', '2');
+        throw new AppError(409, 'CHECKOUT_IN_PROGRESS', 'this checkout is still being processed; retry shortly with the same key', {
+          orderId: outcome.order.id,
+        });
+      }
+      if (outcome.replayed) reply.header('Idempotent-Replayed', 'true');
+      if (outcome.kind === 'failed') {
+        if (!outcome.replayed) app.businessMetrics.orders.inc({ status: 'payment_failed' });
+        const messages: Record<string, string> = {
+          PAYMENT_DECLINED: 'the payment was declined; you have not been charged. Try another account or method.',
+          PAYMENT_TIMEOUT: 'the payment provider did not answer in time; you have not been charged. Please try again.',
+          PAYMENT_EXPIRED: 'the payment took too long and was refunded; please try again.',
+        };
+        throw new AppError(402, outcome.code, messages[outcome.code] ?? 'the payment did not go through', {
+          orderId: outcome.order.id,
+          orderNumber: outcome.order.number,
+        });
+      }
+      if (!outcome.replayed) {
+        app.businessMetrics.orders.inc({ status: 'paid' });
+        app.businessMetrics.revenue.inc(outcome.order.totalPoisha);
+      }
+      return reply.status(outcome.replayed ? 200 : 201).send(outcome.order);
+    },
+  );
+}

@@ -1,0 +1,119 @@
+import { createHmac } from 'node:crypto';
+import t from 'tap';
+import { harness } from './helpers/harness.js';
+
+const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+t.test('auth', async (t) => {
+  const h = await harness(t, { env: { LOGIN_RATE_LIMIT_PER_MINUTE: '1000', LOGIN_MAX_FAILURES: '5' } });
+  const post = (url: string, payload: unknown, headers = {}) => h.app.inject({ method: 'POST', url, payload: payload as object, headers });
+
+  t.test('register stores an argon2id hash with at least OWASP parameters and returns a session', async (t) => {
+    const res = await post('/v1/auth/register', { email: 'Rahim@Example.com', password: 'correct horse battery', name: 'Rahim' });
+    t.equal(res.statusCode, 201);
+    const body = res.json();
+    t.equal(body.user.email, 'rahim@example.com', 'email normalised');
+    t.equal(body.user.role, 'customer', 'self-registration is always a customer');
+    const [row] = await h.sql<{ password_hash: string }>("SELECT password_hash FROM users WHERE email = 'rahim@example.com'");
+    const [, algorithm, settings] = row?.password_hash.match(/^\$(argon2id)\$v=19\$([^$]+)\$/) ?? [];
+    t.equal(algorithm, 'argon2id', 'argon2id hash');
+    const p = Object.fromEntries((settings ?? '').split(',').map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
+    t.ok(p.m >= 19456 && p.t >= 2 && p.p >= 1, `OWASP minimum m=19456 t=2 p=1; got m=${p.m} t=${p.t} p=${p.p}`);
+    const me = await h.app.inject({ method: 'GET', url: '/v1/auth/me', headers: { authorization: `Bearer ${body.accessToken}` } });
+    t.equal(me.json().email, 'rahim@example.com');
+    const again = await post('/v1/auth/register', { email: 'rahim@example.com', password: 'another password!', name: 'R' });
+    t.equal(again.statusCode, 409);
+    t.equal(again.json().error.code, 'EMAIL_TAKEN');
+    const weak = await post('/v1/auth/register', { email: 'weak@example.com', password: 'short', name: 'W' });
+    t.equal(weak.json().error.code, 'VALIDATION_FAILED');
+  });
+
+  t.test('refresh tokens rotate, and reusing an old one revokes the whole family', async (t) => {
+    const u = await h.user();
+    const r1 = await post('/v1/auth/refresh', { refreshToken: u.refreshToken });
+    t.equal(r1.statusCode, 200);
+    const second = r1.json().refreshToken;
+    t.not(second, u.refreshToken, 'a new refresh token each time');
+    const r2 = await post('/v1/auth/refresh', { refreshToken: second });
+    t.equal(r2.statusCode, 200);
+    const third = r2.json().refreshToken;
+    // An attacker replays the first (stolen) token:
+    const replay = await post('/v1/auth/refresh', { refreshToken: u.refreshToken });
+    t.equal(replay.statusCode, 401);
+    t.equal(replay.json().error.code, 'TOKEN_REUSED');
+    const legit = await post('/v1/auth/refresh', { refreshToken: third });
+    t.equal(legit.statusCode, 401, 'the legitimate latest token is revoked too');
+    t.equal(legit.json().error.code, 'TOKEN_REVOKED');
+  });
+
+  t.test('concurrent use of one refresh token: exactly one succeeds', async (t) => {
+    const u = await h.user();
+    const results = await Promise.all(Array.from({ length: 5 }, () => post('/v1/auth/refresh', { refreshToken: u.refreshToken })));
+    t.equal(results.filter((r) => r.statusCode === 200).length, 1);
+  });
+
+  t.test('logout revokes the refresh token', async (t) => {
+    const u = await h.user();
+    const out = await post('/v1/auth/logout', { refreshToken: u.refreshToken });
+    t.equal(out.statusCode, 204);
+    t.equal((await post('/v1/auth/refresh', { refreshToken: u.refreshToken })).json().error.code, 'TOKEN_REVOKED');
+  });
+
+  t.test('access tokens: forged, alg:none, expired, wrong audience and garbage are all 401', async (t) => {
+    const u = await h.user();
+    const me = (authorization: string) => h.app.inject({ method: 'GET', url: '/v1/auth/me', headers: { authorization } });
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: u.id, role: 'admin', iss: 'dhakacart', aud: 'dhakacart-api', iat: now, exp: now + 600 };
+    const none = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
+    const forgedBody = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;
+    const forged = `${forgedBody}.${createHmac('sha256', 'not-the-secret-not-the-secret-000').update(forgedBody).digest('base64url')}`;
+    const expired = h.app.jwt.sign({ sub: u.id, role: 'customer' }, { expiresIn: -10 } as never);
+    const wrongAud = h.app.jwt.sign({ sub: u.id, role: 'customer' }, { aud: 'someone-else' } as never);
+    t.equal((await me(`Bearer ${none}`)).json().error.code, 'TOKEN_INVALID', 'alg none');
+    t.equal((await me(`Bearer ${forged}`)).json().error.code, 'TOKEN_INVALID', 'wrong key');
+    t.equal((await me(`Bearer ${expired}`)).json().error.code, 'TOKEN_EXPIRED', 'expired');
+    t.equal((await me(`Bearer ${wrongAud}`)).json().error.code, 'TOKEN_INVALID', 'wrong audience');
+    t.equal((await me('Bearer ')).statusCode, 401);
+    t.equal((await me('Basic dXNlcjpwYXNz')).json().error.code, 'TOKEN_INVALID');
+    t.equal((await me(u.auth.authorization)).statusCode, 200, 'the real token works');
+  });
+
+  t.test('lockout after repeated failures looks the same for real and unknown emails', async (t) => {
+    const u = await h.user();
+    const attempt = (email: string, password: string) => post('/v1/auth/login', { email, password });
+    const unknown = 'nobody-here@example.com';
+    const realBodies: string[] = [];
+    const unknownBodies: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const a = await attempt(u.email, 'wrong password');
+      const b = await attempt(unknown, 'wrong password');
+      t.equal(a.statusCode, 401);
+      t.equal(b.statusCode, 401);
+      realBodies.push(a.json().error.code + a.json().error.message);
+      unknownBodies.push(b.json().error.code + b.json().error.message);
+    }
+    t.same(realBodies, unknownBodies, 'identical failures');
+    const lockedReal = await attempt(u.email, u.password);
+    const lockedUnknown = await attempt(unknown, 'whatever');
+    t.equal(lockedReal.statusCode, 429, 'locked even with the right password');
+    t.equal(lockedReal.json().error.code, 'LOGIN_LOCKED');
+    t.equal(lockedUnknown.statusCode, 429, 'an unknown email locks the same way');
+    t.equal(lockedUnknown.json().error.message, lockedReal.json().error.message);
+    t.ok(Number(lockedReal.headers['retry-after']) > 0, 'Retry-After set');
+    // Unlock by time passing:
+    await h.sql("UPDATE login_throttle SET locked_until = now() - interval '1 second'");
+    t.equal((await attempt(u.email, u.password)).statusCode, 200, 'login works again after the lockout');
+  });
+
+  t.test('login is rate limited per IP', async (t) => {
+    const limited = await harness(t, { env: { LOGIN_RATE_LIMIT_PER_MINUTE: '3' } });
+    const codes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await limited.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: `x${i}@example.com`, password: 'nope' }, remoteAddress: '10.1.2.3' });
+      codes.push(res.statusCode);
+    }
+    t.same(codes, [401, 401, 401, 429, 429]);
+    const other = await limited.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: 'y@example.com', password: 'nope' }, remoteAddress: '10.9.9.9' });
+    t.equal(other.statusCode, 401, 'another IP is not affected');
+  });
+});
