@@ -15,7 +15,7 @@ TOOL_SETUP := $(wildcard charts/tests/setup.sh ansible/tests/setup.sh)
 .PHONY: help setup up test bench lint build clean
 
 help: ## list targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 setup: $(STAMP)/apt $(STAMP)/npm $(STAMP)/venv $(STAMP)/tools ## install system packages, npm deps and test tools (idempotent)
 
@@ -60,5 +60,8 @@ lint: setup ## biome + tsc
 build: setup ## compile every workspace
 	npm run build
 
-clean: ## remove build output, caches and local data
-	rm -rf $(CACHE) .data services/*/dist node_modules
+clean: ## remove build output, tool caches and local shop data (keeps .cache/cluster: lab secrets and CA)
+	find $(CACHE) -mindepth 1 -maxdepth 1 ! -name cluster -exec rm -rf {} + 2>/dev/null || true
+	rm -rf .data services/*/dist node_modules
+
+include ansible/cluster.mk

@@ -50,7 +50,10 @@ function wrk(url: string, connections: number, script?: string): WrkResult {
 }
 
 function startNode(script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return child;
 }
 
@@ -105,13 +108,21 @@ async function main() {
     const db = new pg.Client({ connectionString: shopUrl });
     await db.connect();
     const slugs = (await db.query<{ slug: string }>('SELECT slug FROM products ORDER BY id LIMIT 200')).rows.map((r) => r.slug);
-    const categories = (await db.query<{ slug: string }>('SELECT slug FROM categories WHERE parent_id IS NOT NULL')).rows.map((r) => r.slug);
+    const categories = (await db.query<{ slug: string }>('SELECT slug FROM categories WHERE parent_id IS NOT NULL')).rows.map(
+      (r) => r.slug,
+    );
     const rotate = (name: string, paths: string[]) => {
       const file = join(work, `${name}.lua`);
-      writeFileSync(file, `local paths = {${paths.map((p) => JSON.stringify(p)).join(',')}}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i])\nend\n`);
+      writeFileSync(
+        file,
+        `local paths = {${paths.map((p) => JSON.stringify(p)).join(',')}}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i])\nend\n`,
+      );
       return file;
     };
-    const listPaths = categories.flatMap((c) => [`/v1/products?category=${c}&limit=24`, `/v1/products?category=${c}&sort=price_asc&limit=24`]);
+    const listPaths = categories.flatMap((c) => [
+      `/v1/products?category=${c}&limit=24`,
+      `/v1/products?category=${c}&sort=price_asc&limit=24`,
+    ]);
     const detailPaths = slugs.map((s) => `/v1/products/${s}`);
     // Warm the cache the way the first shoppers of the morning would.
     for (const p of [...listPaths, ...detailPaths]) await fetch(base + p);
@@ -121,7 +132,11 @@ async function main() {
     // --- checkout vs pgbench, same clients
     const pgbenchBin = join(postgres.binDir, 'pgbench');
     execFileSync(pgbenchBin, ['-i', '-q', '-s', '10', postgres.urlFor('pgbench')], { stdio: 'ignore' });
-    const pgbenchOut = execFileSync(pgbenchBin, ['-b', 'tpcb-like', '-c', String(CHECKOUT_CLIENTS), '-j', '2', '-T', DURATION, '-n', postgres.urlFor('pgbench')], { encoding: 'utf8' });
+    const pgbenchOut = execFileSync(
+      pgbenchBin,
+      ['-b', 'tpcb-like', '-c', String(CHECKOUT_CLIENTS), '-j', '2', '-T', DURATION, '-n', postgres.urlFor('pgbench')],
+      { encoding: 'utf8' },
+    );
     const pgbenchTps = Number(pgbenchOut.match(/tps = ([\d.]+)/)?.[1]);
 
     const buyers = 60_000;
@@ -143,7 +158,10 @@ async function main() {
     const { createSigner } = await import('fast-jwt');
     const sign = createSigner({ key: jwtSecret, algorithm: 'HS256', expiresIn: 3_600_000, iss: 'dhakacart', aud: 'dhakacart-api' });
     const tokens = users.map((id) => sign({ sub: id, role: 'customer' }));
-    const body = JSON.stringify({ shipping: { name: 'Bench Buyer', phone: '01712345678', address: 'House 1, Road 1, Gulshan', city: 'Dhaka' }, payment: { provider: 'bkash' } });
+    const body = JSON.stringify({
+      shipping: { name: 'Bench Buyer', phone: '01712345678', address: 'House 1, Road 1, Gulshan', city: 'Dhaka' },
+      payment: { provider: 'bkash' },
+    });
     const checkoutScript = join(work, 'checkout.lua');
     writeFileSync(
       checkoutScript,
@@ -163,8 +181,11 @@ async function main() {
       ['checkout', checkoutResult],
     ] as const;
     console.log('\n| run | req/s | p50 ms | p99 ms | non-2xx | socket errors |\n| --- | ---: | ---: | ---: | ---: | ---: |');
-    for (const [name, r] of rows) console.log(`| ${name} | ${round(r.rps, 0)} | ${round(r.p50Ms)} | ${round(r.p99Ms)} | ${r.non2xx} | ${r.errors} |`);
-    console.log(`\npgbench tpcb-like, ${CHECKOUT_CLIENTS} clients: ${round(pgbenchTps, 0)} tps; checkout: ${round(ordersPerSec, 0)} paid orders/s (negative stock rows: ${negative})`);
+    for (const [name, r] of rows)
+      console.log(`| ${name} | ${round(r.rps, 0)} | ${round(r.p50Ms)} | ${round(r.p99Ms)} | ${r.non2xx} | ${r.errors} |`);
+    console.log(
+      `\npgbench tpcb-like, ${CHECKOUT_CLIENTS} clients: ${round(pgbenchTps, 0)} tps; checkout: ${round(ordersPerSec, 0)} paid orders/s (negative stock rows: ${negative})`,
+    );
     const summary = {
       catalogVsHelloWorld: round(listResult.rps / helloResult.rps, 3),
       catalogP50Ms: round(listResult.p50Ms),

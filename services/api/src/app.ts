@@ -3,10 +3,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from './config.js';
+import { badRequest } from './errors.js';
 import { installErrorHandling } from './http/errors.js';
 import { ErrorResponse } from './http/schemas.js';
 import { findUnsafeText, validatorCompiler } from './http/validation.js';
-import { badRequest } from './errors.js';
 import auth from './plugins/app/auth.js';
 import cache from './plugins/app/cache.js';
 import db from './plugins/app/db.js';
@@ -77,9 +77,10 @@ export function buildServer(config: Config, overrides: FastifyServerOptions = {}
     // Errors raised by the router before any hook runs (malformed or oversized URLs) get the same body as all others.
     frameworkErrors: (error, request, reply) => {
       const codes: Record<string, string> = { FST_ERR_MAX_PARAM_LENGTH: 'PARAM_TOO_LONG', FST_ERR_BAD_URL: 'BAD_URL' };
-      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
-      const body = { error: { code: codes[error.code] ?? 'BAD_REQUEST', message: 'the request URL is not valid', requestId: String(request.id) } };
-      (reply as unknown as { status(n: number): { send(b: unknown): void } }).status(status).send(body);
+            const body = {
+        error: { code: codes[error.code] ?? 'BAD_REQUEST', message: 'the request URL is not valid', requestId: String(request.id) },
+      };
+      (reply as unknown as { status(n: number): { send(b: unknown): void } }).status(400).send(body);
     },
     ...overrides,
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -108,14 +109,18 @@ export const dhakacart = fp(
       reply.header('X-Request-Id', request.id);
     });
     app.addHook('preValidation', async (request) => {
-      for (const [part, value] of [['body', request.body], ['querystring', request.query], ['params', request.params]] as const) {
+      for (const [part, value] of [
+        ['body', request.body],
+        ['querystring', request.query],
+        ['params', request.params],
+      ] as const) {
         const at = findUnsafeText(value);
         if (at) throw badRequest('INVALID_CHARACTERS', `${part} ${at} contains a NUL or malformed Unicode character`);
       }
     });
     app.addHook('onResponse', async (request, reply) => {
+      // reqId is already on every line from the request's child logger.
       const entry = {
-        reqId: request.id,
         method: request.method,
         route: request.routeOptions.url ?? 'unmatched',
         url: request.url.split('?')[0],

@@ -15,12 +15,8 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (code: string, message: string, details?: unknown) =>
-  new AppError(400, code, message, details);
-export const unauthorized = (code = 'UNAUTHORIZED', message = 'authentication required') =>
-  new AppError(401, code, message);
-export const forbidden = (message = 'you do not have permission for this action') =>
-  new AppError(403, 'FORBIDDEN', message);
+export const badRequest = (code: string, message: string, details?: unknown) => new AppError(400, code, message, details);
+export const unauthorized = (code = 'UNAUTHORIZED', message = 'authentication required') => new AppError(401, code, message);
+export const forbidden = (message = 'you do not have permission for this action') => new AppError(403, 'FORBIDDEN', message);
 export const notFound = (what: string) => new AppError(404, 'NOT_FOUND', `${what} not found`);
-export const conflict = (code: string, message: string, details?: unknown) =>
-  new AppError(409, code, message, details);
+export const conflict = (code: string, message: string, details?: unknown) => new AppError(409, code, message, details);

@@ -17,7 +17,12 @@ t.test('auth', async (t) => {
     const [row] = await h.sql<{ password_hash: string }>("SELECT password_hash FROM users WHERE email = 'rahim@example.com'");
     const [, algorithm, settings] = row?.password_hash.match(/^\$(argon2id)\$v=19\$([^$]+)\$/) ?? [];
     t.equal(algorithm, 'argon2id', 'argon2id hash');
-    const p = Object.fromEntries((settings ?? '').split(',').map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
+    const p = Object.fromEntries(
+      (settings ?? '')
+        .split(',')
+        .map((kv) => kv.split('='))
+        .map(([k, v]) => [k, Number(v)]),
+    );
     t.ok(p.m >= 19456 && p.t >= 2 && p.p >= 1, `OWASP minimum m=19456 t=2 p=1; got m=${p.m} t=${p.t} p=${p.p}`);
     const me = await h.app.inject({ method: 'GET', url: '/v1/auth/me', headers: { authorization: `Bearer ${body.accessToken}` } });
     t.equal(me.json().email, 'rahim@example.com');
@@ -109,11 +114,21 @@ t.test('auth', async (t) => {
     const limited = await harness(t, { env: { LOGIN_RATE_LIMIT_PER_MINUTE: '3' } });
     const codes: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await limited.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: `x${i}@example.com`, password: 'nope' }, remoteAddress: '10.1.2.3' });
+      const res = await limited.app.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        payload: { email: `x${i}@example.com`, password: 'nope' },
+        remoteAddress: '10.1.2.3',
+      });
       codes.push(res.statusCode);
     }
     t.same(codes, [401, 401, 401, 429, 429]);
-    const other = await limited.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: 'y@example.com', password: 'nope' }, remoteAddress: '10.9.9.9' });
+    const other = await limited.app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: { email: 'y@example.com', password: 'nope' },
+      remoteAddress: '10.9.9.9',
+    });
     t.equal(other.statusCode, 401, 'another IP is not affected');
   });
 });

@@ -10,7 +10,10 @@ async function counter(h: Awaited<ReturnType<typeof harness>>, layer: string, re
 t.test('hot catalog reads come from the cache and writes invalidate every instance', async (t) => {
   // Two app instances sharing one database and one Redis: two pods.
   const a = await harness(t, { env: { CACHE_LOCAL_TTL_MS: '60000' } });
-  const b = await harness(t, { databaseUrl: a.databaseUrl, env: { CACHE_LOCAL_TTL_MS: '60000', REDIS_KEY_PREFIX: a.config.REDIS_KEY_PREFIX } });
+  const b = await harness(t, {
+    databaseUrl: a.databaseUrl,
+    env: { CACHE_LOCAL_TTL_MS: '60000', REDIS_KEY_PREFIX: a.config.REDIS_KEY_PREFIX },
+  });
   const staff = await a.user('staff');
   const [product] = await a.sql<{ id: number; slug: string }>('SELECT id, slug FROM products WHERE stock > 0 ORDER BY id LIMIT 1');
   const url = `/v1/products/${product?.slug}`;
@@ -48,7 +51,9 @@ t.test('concurrent misses for one key make one database read (stampede protectio
   await h.sql('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   await h.sql('SELECT pg_stat_statements_reset()');
   const before = await counter(h, 'local', 'miss');
-  const responses = await Promise.all(Array.from({ length: 50 }, () => h.app.inject({ method: 'GET', url: `/v1/products/${product?.slug}` })));
+  const responses = await Promise.all(
+    Array.from({ length: 50 }, () => h.app.inject({ method: 'GET', url: `/v1/products/${product?.slug}` })),
+  );
   t.ok(responses.every((r) => r.statusCode === 200));
   const [statements] = await h.sql<{ calls: string }>(
     `SELECT coalesce(sum(calls), 0) AS calls FROM pg_stat_statements

@@ -47,7 +47,9 @@ t.test('catalog', async (t) => {
   });
 
   t.test('filters combine: brand, price range, in stock, category tree', async (t) => {
-    const res = await get('/v1/products?category=mobiles-tablets&brand=Samsung&brand=Xiaomi&minPrice=1000000&maxPrice=5000000&inStock=true&limit=100');
+    const res = await get(
+      '/v1/products?category=mobiles-tablets&brand=Samsung&brand=Xiaomi&minPrice=1000000&maxPrice=5000000&inStock=true&limit=100',
+    );
     t.equal(res.status, 200);
     t.ok(res.body.items.length > 0);
     for (const p of res.body.items) {
@@ -66,7 +68,10 @@ t.test('catalog', async (t) => {
   t.test('full-text search finds by words, trigram search forgives typos', async (t) => {
     const exact = await get('/v1/products?q=galaxy&limit=10');
     t.ok(exact.body.items.length > 0, 'galaxy found');
-    t.ok(exact.body.items.every((p: { name: string }) => /galaxy/i.test(p.name)), 'all results are Galaxy');
+    t.ok(
+      exact.body.items.every((p: { name: string }) => /galaxy/i.test(p.name)),
+      'all results are Galaxy',
+    );
     const typo = await get('/v1/products?q=samsng%20galaxy&limit=10');
     t.ok(typo.body.items.length > 0, '"samsng galaxy" still finds products');
     t.match(typo.body.items[0].name, /Samsung Galaxy/i, 'best match first');
@@ -76,7 +81,10 @@ t.test('catalog', async (t) => {
     if (paged.body.nextCursor) {
       const next = await get(`/v1/products?q=laptop&limit=5&cursor=${paged.body.nextCursor}`);
       const ids = new Set(paged.body.items.map((p: { id: number }) => p.id));
-      t.notOk(next.body.items.some((p: { id: number }) => ids.has(p.id)), 'relevance pages do not overlap');
+      t.notOk(
+        next.body.items.some((p: { id: number }) => ids.has(p.id)),
+        'relevance pages do not overlap',
+      );
     }
   });
 

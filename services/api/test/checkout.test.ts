@@ -17,7 +17,11 @@ t.test('checkout', async (t) => {
     await h.app.inject({ method: 'PUT', url: `/v1/cart/items/${p2.id}`, headers: { 'x-cart-id': cartId }, payload: { quantity: 1 } });
     const guestView = await h.app.inject({ method: 'GET', url: '/v1/cart', headers: { 'x-cart-id': cartId } });
     t.equal(guestView.json().itemCount, 3);
-    const login = await h.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: u.email, password: u.password, guestCartId: cartId } });
+    const login = await h.app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: { email: u.email, password: u.password, guestCartId: cartId },
+    });
     t.equal(login.statusCode, 200);
     const merged = await h.app.inject({ method: 'GET', url: '/v1/cart', headers: u.auth });
     const qty = Object.fromEntries(merged.json().items.map((i: { productId: number; quantity: number }) => [i.productId, i.quantity]));
@@ -44,7 +48,7 @@ t.test('checkout', async (t) => {
     t.equal(history.json().items[0].id, order.id);
     const other = await h.user();
     const peek = await h.app.inject({ method: 'GET', url: `/v1/orders/${order.id}`, headers: other.auth });
-    t.equal(peek.statusCode, 404, "another customer cannot see it");
+    t.equal(peek.statusCode, 404, 'another customer cannot see it');
   });
 
   t.test('a retried checkout with the same Idempotency-Key returns the same order, once', async (t) => {
@@ -80,7 +84,9 @@ t.test('checkout', async (t) => {
     t.equal(res.json().error.code, 'PAYMENT_DECLINED');
     t.equal(await stockOf(h, p.id), 5, 'stock returned');
     t.equal((await h.app.inject({ method: 'GET', url: '/v1/cart', headers: u.auth })).json().itemCount, 2, 'cart kept');
-    const [order] = await h.sql<{ status: string; failure_code: string }>('SELECT status, failure_code FROM orders WHERE user_id = $1', [u.id]);
+    const [order] = await h.sql<{ status: string; failure_code: string }>('SELECT status, failure_code FROM orders WHERE user_id = $1', [
+      u.id,
+    ]);
     t.same(order, { status: 'payment_failed', failure_code: 'PAYMENT_DECLINED' });
     const retry = await checkout(h, u.auth);
     t.equal(retry.statusCode, 201, 'paying again with a new key works');
@@ -148,7 +154,11 @@ t.test('checkout', async (t) => {
     t.equal((await move('delivered')).json().status, 'delivered');
     t.equal((await move('paid')).statusCode, 409);
     const events = await h.sql<{ to_status: string }>('SELECT to_status FROM order_events WHERE order_id = $1 ORDER BY id', [second.id]);
-    t.same(events.map((e) => e.to_status), ['pending_payment', 'paid', 'processing', 'shipped', 'delivered'], 'full history recorded');
+    t.same(
+      events.map((e) => e.to_status),
+      ['pending_payment', 'paid', 'processing', 'shipped', 'delivered'],
+      'full history recorded',
+    );
   });
 
   t.test('a pending order left by a crashed pod is expired and its stock returned', async (t) => {
@@ -164,7 +174,9 @@ t.test('checkout', async (t) => {
     const { expireStalePendingOrders } = await import('../src/domain/orders.js');
     t.equal(await expireStalePendingOrders(h.app.db, 15), 1);
     t.equal(await stockOf(h, p.id), 4);
-    const [o] = await h.sql<{ status: string; failure_code: string }>("SELECT status, failure_code FROM orders WHERE idempotency_key = 'crashed'");
+    const [o] = await h.sql<{ status: string; failure_code: string }>(
+      "SELECT status, failure_code FROM orders WHERE idempotency_key = 'crashed'",
+    );
     t.same(o, { status: 'payment_failed', failure_code: 'PAYMENT_EXPIRED' });
   });
 });
@@ -173,7 +185,8 @@ t.test('staff stock adjustments are audited and never go negative', async (t) =>
   const h = await harness(t);
   const staff = await h.user('staff');
   const p = await makeProduct(h, 5);
-  const adjust = (payload: object) => h.app.inject({ method: 'POST', url: `/v1/admin/products/${p.id}/stock-adjustments`, headers: staff.auth, payload });
+  const adjust = (payload: object) =>
+    h.app.inject({ method: 'POST', url: `/v1/admin/products/${p.id}/stock-adjustments`, headers: staff.auth, payload });
   t.equal((await adjust({ delta: 10, reason: 'delivery from supplier' })).json().resultingStock, 15);
   t.equal((await adjust({ setTo: 2, reason: 'stock count' })).json().delta, -13);
   const negative = await adjust({ delta: -3, reason: 'damaged' });
@@ -181,10 +194,13 @@ t.test('staff stock adjustments are audited and never go negative', async (t) =>
   t.equal(negative.json().error.code, 'NEGATIVE_STOCK');
   t.equal((await adjust({ delta: 1, setTo: 1, reason: 'both' })).json().error.code, 'DELTA_OR_SET_TO');
   const trail = (await h.app.inject({ method: 'GET', url: `/v1/admin/products/${p.id}/stock-adjustments`, headers: staff.auth })).json();
-  t.same(trail.items.map((a: { delta: number; resultingStock: number; actorId: string }) => [a.delta, a.resultingStock, a.actorId]), [
-    [-13, 2, staff.id],
-    [10, 15, staff.id],
-  ]);
+  t.same(
+    trail.items.map((a: { delta: number; resultingStock: number; actorId: string }) => [a.delta, a.resultingStock, a.actorId]),
+    [
+      [-13, 2, staff.id],
+      [10, 15, staff.id],
+    ],
+  );
 });
 
 t.test('admin product CRUD', async (t) => {
@@ -208,12 +224,30 @@ t.test('admin product CRUD', async (t) => {
   t.equal((await h.app.inject({ method: 'GET', url: `/v1/products/${product.slug}` })).json().stock, 12, 'visible in the shop');
   const dup = await h.app.inject({ method: 'POST', url: '/v1/admin/products', headers: staff.auth, payload: product });
   t.equal(dup.json().error.code, 'DUPLICATE_PRODUCT');
-  const badPrice = await h.app.inject({ method: 'PATCH', url: `/v1/admin/products/${id}`, headers: staff.auth, payload: { pricePoisha: 600_000 } });
+  const badPrice = await h.app.inject({
+    method: 'PATCH',
+    url: `/v1/admin/products/${id}`,
+    headers: staff.auth,
+    payload: { pricePoisha: 600_000 },
+  });
   t.equal(badPrice.json().error.code, 'INVALID_COMPARE_AT_PRICE', 'a "discount" above the old price is refused');
-  const patched = await h.app.inject({ method: 'PATCH', url: `/v1/admin/products/${id}`, headers: staff.auth, payload: { pricePoisha: 420_000 } });
+  const patched = await h.app.inject({
+    method: 'PATCH',
+    url: `/v1/admin/products/${id}`,
+    headers: staff.auth,
+    payload: { pricePoisha: 420_000 },
+  });
   t.equal(patched.json().pricePoisha, 420_000);
-  t.equal((await h.app.inject({ method: 'GET', url: `/v1/products/${product.slug}` })).json().pricePoisha, 420_000, 'price change visible at once');
-  t.equal((await h.app.inject({ method: 'DELETE', url: `/v1/admin/products/${id}`, headers: staff.auth })).statusCode, 403, 'retiring is admin-only');
+  t.equal(
+    (await h.app.inject({ method: 'GET', url: `/v1/products/${product.slug}` })).json().pricePoisha,
+    420_000,
+    'price change visible at once',
+  );
+  t.equal(
+    (await h.app.inject({ method: 'DELETE', url: `/v1/admin/products/${id}`, headers: staff.auth })).statusCode,
+    403,
+    'retiring is admin-only',
+  );
   t.equal((await h.app.inject({ method: 'DELETE', url: `/v1/admin/products/${id}`, headers: admin.auth })).statusCode, 204);
   t.equal((await h.app.inject({ method: 'GET', url: `/v1/products/${product.slug}` })).statusCode, 404, 'retired products leave the shop');
 });

@@ -20,10 +20,10 @@ t.test('500 parallel checkouts for 50 units give exactly 50 orders and zero stoc
   const p = await makeProduct(h, 50);
   const buyers = await customers(h, 500);
   await h.sql('INSERT INTO carts (user_id) SELECT unnest($1::uuid[])', [buyers.map((b) => b.id)]);
-  await h.sql(
-    'INSERT INTO cart_items (cart_id, product_id, quantity) SELECT c.id, $1, 1 FROM carts c WHERE c.user_id = ANY($2::uuid[])',
-    [p.id, buyers.map((b) => b.id)],
-  );
+  await h.sql('INSERT INTO cart_items (cart_id, product_id, quantity) SELECT c.id, $1, 1 FROM carts c WHERE c.user_id = ANY($2::uuid[])', [
+    p.id,
+    buyers.map((b) => b.id),
+  ]);
   await h.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(h.app.server.address() as { port: number }).port}`;
   const results = await Promise.all(
@@ -31,7 +31,10 @@ t.test('500 parallel checkouts for 50 units give exactly 50 orders and zero stoc
       fetch(`${base}/v1/checkout`, {
         method: 'POST',
         headers: { ...b.auth, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-        body: JSON.stringify({ shipping: { name: 'Load Test', phone: '01812345678', address: 'Road 1, Mirpur', city: 'Dhaka' }, payment: { provider: 'bkash' } }),
+        body: JSON.stringify({
+          shipping: { name: 'Load Test', phone: '01812345678', address: 'Road 1, Mirpur', city: 'Dhaka' },
+          payment: { provider: 'bkash' },
+        }),
       }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error?: { code: string } } })),
     ),
   );
@@ -55,7 +58,10 @@ t.test('many concurrent retries of one checkout create one order', async (t) => 
   const key = randomUUID();
   const results = await Promise.all(Array.from({ length: 20 }, () => checkout(h, buyer?.auth as Record<string, string>, key)));
   const statuses = results.map((r) => r.statusCode);
-  t.ok(statuses.every((s) => [200, 201, 409].includes(s)), `statuses: ${[...new Set(statuses)]}`);
+  t.ok(
+    statuses.every((s) => [200, 201, 409].includes(s)),
+    `statuses: ${[...new Set(statuses)]}`,
+  );
   t.equal(statuses.filter((s) => s === 201).length, 1, 'one request created it');
   const ids = new Set(results.filter((r) => r.statusCode !== 409).map((r) => r.json().id));
   t.equal(ids.size, 1, 'every successful answer names the same order');

@@ -41,7 +41,10 @@ t.test('secrets can come from files (*_FILE), not both ways at once', async (t) 
   t.equal(config.JWT_SECRET, 's'.repeat(40), 'trailing newline trimmed');
   t.equal(config.DATABASE_URL, 'postgresql://app:pw@db-rw:5432/app');
   t.throws(() => loadConfig({ ...base, JWT_SECRET_FILE: join(dir, 'jwt') }), /either JWT_SECRET or JWT_SECRET_FILE/);
-  t.throws(() => loadConfig({ ...base, JWT_SECRET: undefined, JWT_SECRET_FILE: join(dir, 'missing') }), /JWT_SECRET_FILE: cannot read .*ENOENT/);
+  t.throws(
+    () => loadConfig({ ...base, JWT_SECRET: undefined, JWT_SECRET_FILE: join(dir, 'missing') }),
+    /JWT_SECRET_FILE: cannot read .*ENOENT/,
+  );
 });
 
 t.test('enumerations are enforced', async (t) => {

@@ -17,8 +17,13 @@ t.test('role-based access on every route', async (t) => {
   const needed = { public: 0, optional: 0, customer: 1, staff: 2, admin: 3 } as const;
 
   t.ok(h.app.accessRules.length >= 20, `${h.app.accessRules.length} routes declare access rules`);
-  t.ok(h.app.accessRules.some((r) => r.access === 'admin'), 'some routes are admin-only');
-  const before = await h.sql<{ n: number }>('SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM stock_adjustments) + (SELECT count(*) FROM role_changes) AS n');
+  t.ok(
+    h.app.accessRules.some((r) => r.access === 'admin'),
+    'some routes are admin-only',
+  );
+  const before = await h.sql<{ n: number }>(
+    'SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM stock_adjustments) + (SELECT count(*) FROM role_changes) AS n',
+  );
 
   for (const rule of h.app.accessRules) {
     const url = rule.url
@@ -35,7 +40,9 @@ t.test('role-based access on every route', async (t) => {
       }
     }
   }
-  const after = await h.sql<{ n: number }>('SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM stock_adjustments) + (SELECT count(*) FROM role_changes) AS n');
+  const after = await h.sql<{ n: number }>(
+    'SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM stock_adjustments) + (SELECT count(*) FROM role_changes) AS n',
+  );
   t.same(after, before, 'refused calls changed nothing');
 });
 
@@ -45,13 +52,26 @@ t.test('a demoted staff member loses access at once, not when the token expires'
   const staff = await h.user('staff');
   const list = () => h.app.inject({ method: 'GET', url: '/v1/admin/orders', headers: staff.auth });
   t.equal((await list()).statusCode, 200);
-  const demote = await h.app.inject({ method: 'PATCH', url: `/v1/admin/users/${staff.id}/role`, headers: admin.auth, payload: { role: 'customer' } });
+  const demote = await h.app.inject({
+    method: 'PATCH',
+    url: `/v1/admin/users/${staff.id}/role`,
+    headers: admin.auth,
+    payload: { role: 'customer' },
+  });
   t.equal(demote.statusCode, 200);
   t.equal((await list()).statusCode, 403, 'same token, now refused');
   const refresh = await h.app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refreshToken: staff.refreshToken } });
   t.equal(refresh.statusCode, 401, 'their sessions were ended');
-  const [audit] = await h.sql<{ from_role: string; to_role: string; actor_id: string }>('SELECT from_role, to_role, actor_id FROM role_changes WHERE user_id = $1', [staff.id]);
+  const [audit] = await h.sql<{ from_role: string; to_role: string; actor_id: string }>(
+    'SELECT from_role, to_role, actor_id FROM role_changes WHERE user_id = $1',
+    [staff.id],
+  );
   t.same(audit, { from_role: 'staff', to_role: 'customer', actor_id: admin.id }, 'role change audited');
-  const self = await h.app.inject({ method: 'PATCH', url: `/v1/admin/users/${admin.id}/role`, headers: admin.auth, payload: { role: 'customer' } });
+  const self = await h.app.inject({
+    method: 'PATCH',
+    url: `/v1/admin/users/${admin.id}/role`,
+    headers: admin.auth,
+    payload: { role: 'customer' },
+  });
   t.equal(self.json().error.code, 'CANNOT_CHANGE_OWN_ROLE');
 });

@@ -27,8 +27,12 @@ t.test('Redis down: the shop keeps selling, limits fall back per process, no 5xx
   t.equal((await checkout(h, u.auth)).statusCode, 201, 'checkout works');
 
   const codes: number[] = [];
-  for (let i = 0; i < 45; i++) codes.push((await h.app.inject({ method: 'GET', url: '/v1/categories', remoteAddress: '10.0.0.7' })).statusCode);
-  t.notOk(codes.some((c) => c >= 500), 'no 5xx while Redis is down');
+  for (let i = 0; i < 45; i++)
+    codes.push((await h.app.inject({ method: 'GET', url: '/v1/categories', remoteAddress: '10.0.0.7' })).statusCode);
+  t.notOk(
+    codes.some((c) => c >= 500),
+    'no 5xx while Redis is down',
+  );
   t.ok(codes.includes(429), 'the per-process limiter still limits');
 
   await redis.start();
@@ -42,7 +46,8 @@ t.test('Redis down: the shop keeps selling, limits fall back per process, no 5xx
 });
 
 t.test('database restart (a failover as clients see it): requests recover without restarting the API', async (t) => {
-  const pg = await startPostgres();
+  // Durable settings, as in production: with synchronous_commit off a crash may lose the last commits.
+  const pg = await startPostgres({ durable: true });
   t.teardown(() => pg.dispose());
   const url = pg.urlFor('postgres');
   await migrate(url);

@@ -36,7 +36,15 @@ t.test('the migrated database matches schema.prisma', async (t) => {
   t.teardown(() => client.end());
 
   const columns = (
-    await client.query<{ table_name: string; column_name: string; udt_name: string; is_nullable: string; column_default: string | null; datetime_precision: number | null; is_generated: string }>(
+    await client.query<{
+      table_name: string;
+      column_name: string;
+      udt_name: string;
+      is_nullable: string;
+      column_default: string | null;
+      datetime_precision: number | null;
+      is_generated: string;
+    }>(
       `SELECT table_name, column_name, udt_name, is_nullable, column_default, datetime_precision, is_generated
        FROM information_schema.columns WHERE table_schema = 'public'`,
     )
@@ -117,7 +125,9 @@ t.test('the migrated database matches schema.prisma', async (t) => {
       const cols = (rel.attributes.match(/fields:\s*\[([^\]]+)\]/)?.[1] ?? '').split(',').map((s) => columnOf(s.trim()));
       const target = schema.models.find((m) => m.name === rel.type)?.table;
       t.ok(
-        constraints.some((c) => c.table_name === model.table && c.kind === 'f' && c.columns.join() === cols.join() && c.ref_table === target),
+        constraints.some(
+          (c) => c.table_name === model.table && c.kind === 'f' && c.columns.join() === cols.join() && c.ref_table === target,
+        ),
         `${model.table}(${cols}) references ${target}`,
       );
     }

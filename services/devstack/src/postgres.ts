@@ -85,10 +85,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     const [cmd, ...args] = [...wrapper, join(binDir, 'initdb'), ...initArgs];
     execFileSync(cmd as string, args, { stdio: 'pipe' });
     // Loopback only; trust is acceptable because nothing but this machine can connect.
-    writeFileSync(
-      join(pgData, 'pg_hba.conf'),
-      'local all all trust\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n',
-    );
+    writeFileSync(join(pgData, 'pg_hba.conf'), 'local all all trust\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n');
     ownForRunAs(join(pgData, 'pg_hba.conf'), runAs);
   }
 

@@ -20,7 +20,7 @@ export interface RunAs {
 
 /**
  * Spawn a server so that it dies with us: setpriv's --pdeathsig makes the kernel
- * send SIGTERM to the child if this process dies, even on SIGKILL, so a crashed
+ * send SIGINT (PostgreSQL: fast shutdown; Redis: shutdown) to the child if this process dies, even on SIGKILL, so a crashed
  * test run never leaves PostgreSQL or Redis behind. It also drops root when asked
  * (PostgreSQL refuses to run as root).
  */
@@ -29,7 +29,7 @@ export function spawnServer(
   args: string[],
   options: { runAs?: RunAs | undefined; logPrefix: string; cwd?: string; env?: NodeJS.ProcessEnv },
 ): ChildProcess {
-  const wrapper = ['--pdeathsig', 'TERM'];
+  const wrapper = ['--pdeathsig', 'INT'];
   if (options.runAs) {
     wrapper.push('--reuid', options.runAs.user, '--regid', options.runAs.group, '--init-groups');
   }
@@ -46,8 +46,7 @@ export function spawnServer(
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   // Kept for error messages: the last lines a server printed are what explains a failed start.
-  (child as ChildProcess & { recentOutput: () => string }).recentOutput = () =>
-    lines.map((l) => `${options.logPrefix} ${l}`).join('\n');
+  (child as ChildProcess & { recentOutput: () => string }).recentOutput = () => lines.map((l) => `${options.logPrefix} ${l}`).join('\n');
   return child;
 }
 

@@ -132,7 +132,14 @@ async function main() {
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);
   const skipped = results.reduce((n, r) => n + r.skipped, 0);
-  console.log(`\n${results.length} suites; failed suites: ${results.filter((r) => r.failed > 0).map((r) => r.name).join(', ') || 'none'}`);
+  console.log(
+    `\n${results.length} suites; failed suites: ${
+      results
+        .filter((r) => r.failed > 0)
+        .map((r) => r.name)
+        .join(', ') || 'none'
+    }`,
+  );
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   process.exit(failed > 0 || results.length === 0 ? 1 : 0);
 }

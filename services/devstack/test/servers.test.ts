@@ -5,8 +5,7 @@ import { startPostgres, startRedis } from '../src/index.js';
 
 t.test('PostgreSQL starts on a free loopback port, survives a restart and leaves nothing behind', async (t) => {
   const pg = await startPostgres();
-  const psql = (sql: string) =>
-    execFileSync('psql', [pg.adminUrl, '-Atc', sql]).toString().trim();
+  const psql = (sql: string) => execFileSync('psql', [pg.adminUrl, '-Atc', sql]).toString().trim();
   t.equal(psql('select 1+1'), '2');
   psql('create table survives (x int); insert into survives values (7)');
   await pg.restart();
@@ -21,7 +20,10 @@ t.test('PostgreSQL starts on a free loopback port, survives a restart and leaves
 
 t.test('Redis starts, can be taken down and brought back on the same port', async (t) => {
   const redis = await startRedis();
-  const cli = (...args: string[]) => execFileSync('redis-cli', ['-p', String(redis.port), ...args]).toString().trim();
+  const cli = (...args: string[]) =>
+    execFileSync('redis-cli', ['-p', String(redis.port), ...args])
+      .toString()
+      .trim();
   t.equal(cli('ping'), 'PONG');
   await redis.stop();
   const whileDown = spawnSync('redis-cli', ['-p', String(redis.port), 'ping']);

@@ -26,22 +26,53 @@ export function poolConfig(url: string, config: Config, applicationName: string)
 
 export function createDb(url: string, config: Config, applicationName = 'dhakacart-api', onError: (error: Error) => void = () => {}): Db {
   const adapter = new PrismaPg(poolConfig(url, config, applicationName), { onPoolError: onError, onConnectionError: onError });
-  return new PrismaClient({ adapter, transactionOptions: { maxWait: config.DATABASE_CONNECT_TIMEOUT_MS, timeout: config.DATABASE_STATEMENT_TIMEOUT_MS * 2 } });
+  return new PrismaClient({
+    adapter,
+    transactionOptions: { maxWait: config.DATABASE_CONNECT_TIMEOUT_MS, timeout: config.DATABASE_STATEMENT_TIMEOUT_MS * 2 },
+  });
 }
 
-const CONNECTION_ERROR = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|timeout exceeded when trying to connect|Connection terminated|terminating connection|the database system is (starting up|shutting down|in recovery mode)|cannot execute .* in a read-only transaction/i;
+const CONNECTION_ERROR =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|timeout exceeded when trying to connect|Connection terminated|terminating connection|Can't reach database server|the database system is (starting up|shutting down|in recovery mode)|cannot execute .* in a read-only transaction/i;
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08006',
+  '08001',
+  '08003',
+  '25006',
+  'P1001',
+  'P1017',
+]);
+// Prisma's driver-adapter error kinds that mean "no usable connection".
+const CONNECTION_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TlsConnectionError']);
 
 /** True when an error means "this server is unreachable or not usable now", not "the query is wrong". */
 export function isConnectionError(error: unknown): boolean {
   const seen = new Set<unknown>();
-  let current: unknown = error;
-  while (current && !seen.has(current)) {
+  const queue: unknown[] = [error];
+  while (queue.length > 0) {
+    const current = queue.shift();
+    if (!current || typeof current !== 'object' || seen.has(current)) continue;
     seen.add(current);
-    const e = current as { message?: string; code?: string; cause?: unknown; originalCode?: string };
-    if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08006', '08001', '08003', '25006', 'P1001', 'P1017'].includes(e.code)) return true;
-    if (e.originalCode && ['57P01', '57P03', '08006', '25006'].includes(e.originalCode)) return true;
-    if (e.message && CONNECTION_ERROR.test(e.message)) return true;
-    current = e.cause;
+    const e = current as {
+      message?: unknown;
+      code?: unknown;
+      originalCode?: unknown;
+      kind?: unknown;
+      cause?: unknown;
+      meta?: unknown;
+      driverAdapterError?: unknown;
+    };
+    if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return true;
+    if (typeof e.originalCode === 'string' && CONNECTION_CODES.has(e.originalCode)) return true;
+    if (typeof e.kind === 'string' && CONNECTION_KINDS.has(e.kind)) return true;
+    if (typeof e.message === 'string' && CONNECTION_ERROR.test(e.message)) return true;
+    queue.push(e.cause, e.meta, e.driverAdapterError);
   }
   return false;
 }

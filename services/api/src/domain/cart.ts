@@ -28,7 +28,12 @@ const EMPTY: CartView = { id: null, items: [], itemCount: 0, totalPoisha: 0 };
 async function resolveCart(db: Db, owner: CartOwner, create: boolean): Promise<string | null> {
   if ('userId' in owner) {
     if (!create) return (await db.cart.findUnique({ where: { userId: owner.userId }, select: { id: true } }))?.id ?? null;
-    const cart = await db.cart.upsert({ where: { userId: owner.userId }, create: { userId: owner.userId }, update: {}, select: { id: true } });
+    const cart = await db.cart.upsert({
+      where: { userId: owner.userId },
+      create: { userId: owner.userId },
+      update: {},
+      select: { id: true },
+    });
     return cart.id;
   }
   if (owner.guestCartId) {

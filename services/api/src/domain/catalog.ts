@@ -139,7 +139,15 @@ export async function listProducts(db: Db, query: ListQuery): Promise<{ items: P
   const last = page.at(-1);
   const nextCursor =
     rows.length > limit && last
-      ? encodeCursor({ v: last.sort_key instanceof Date ? last.sort_key.toISOString() : typeof last.sort_key === 'bigint' ? Number(last.sort_key) : String(last.sort_key ?? ''), id: last.id })
+      ? encodeCursor({
+          v:
+            last.sort_key instanceof Date
+              ? last.sort_key.toISOString()
+              : typeof last.sort_key === 'bigint'
+                ? Number(last.sort_key)
+                : String(last.sort_key ?? ''),
+          id: last.id,
+        })
       : null;
   return { items: page.map(toSummary), nextCursor };
 }

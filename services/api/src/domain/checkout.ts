@@ -71,12 +71,16 @@ export async function checkout(deps: CheckoutDeps, userId: string, idempotencyKe
   } catch (error) {
     const code = error instanceof PaymentTimeoutError ? 'PAYMENT_TIMEOUT' : 'PAYMENT_UNAVAILABLE';
     deps.onFailure(code.toLowerCase());
-    const order = await transition(db, orderId, ['pending_payment'], 'payment_failed', null, (error as Error).message, { failureCode: code });
+    const order = await transition(db, orderId, ['pending_payment'], 'payment_failed', null, (error as Error).message, {
+      failureCode: code,
+    });
     return { kind: 'failed', order, code, replayed: false };
   }
   if (result.status === 'declined') {
     deps.onFailure('payment_declined');
-    const order = await transition(db, orderId, ['pending_payment'], 'payment_failed', null, result.reason, { failureCode: 'PAYMENT_DECLINED' });
+    const order = await transition(db, orderId, ['pending_payment'], 'payment_failed', null, result.reason, {
+      failureCode: 'PAYMENT_DECLINED',
+    });
     return { kind: 'failed', order, code: 'PAYMENT_DECLINED', replayed: false };
   }
 
@@ -102,7 +106,10 @@ export async function checkout(deps: CheckoutDeps, userId: string, idempotencyKe
 }
 
 async function replay(db: Db, userId: string, key: string, hash: string): Promise<CheckoutOutcome | null> {
-  const order = await db.order.findUnique({ where: { userId_idempotencyKey: { userId, idempotencyKey: key } }, select: { id: true, requestHash: true } });
+  const order = await db.order.findUnique({
+    where: { userId_idempotencyKey: { userId, idempotencyKey: key } },
+    select: { id: true, requestHash: true },
+  });
   if (!order) return null;
   if (order.requestHash !== hash) {
     throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different checkout; use a new key');

@@ -127,7 +127,9 @@ export async function expireStalePendingOrders(db: Db, olderThanMinutes: number)
   let expired = 0;
   for (const { id } of stale) {
     try {
-      await transition(db, id, ['pending_payment'], 'payment_failed', null, 'payment not confirmed in time', { failureCode: 'PAYMENT_EXPIRED' });
+      await transition(db, id, ['pending_payment'], 'payment_failed', null, 'payment not confirmed in time', {
+        failureCode: 'PAYMENT_EXPIRED',
+      });
       expired++;
     } catch (error) {
       if (!(error instanceof AppError)) throw error; // another pod got there first

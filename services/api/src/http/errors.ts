@@ -33,7 +33,12 @@ export function installErrorHandling(app: FastifyInstance) {
         message: v.message,
         ...(v.params && 'additionalProperty' in v.params ? { field: v.params.additionalProperty } : {}),
       }));
-      return send(400, 'VALIDATION_FAILED', `invalid ${error.validationContext ?? 'request'}: ${details[0]?.path} ${details[0]?.message}`, details);
+      return send(
+        400,
+        'VALIDATION_FAILED',
+        `invalid ${error.validationContext ?? 'request'}: ${details[0]?.path} ${details[0]?.message}`,
+        details,
+      );
     }
     const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (mapped) return send(mapped[0], mapped[1], error.message);
@@ -51,6 +56,12 @@ export function installErrorHandling(app: FastifyInstance) {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}`, requestId: String(request.id) } }),
+    reply.status(404).send({
+      error: {
+        code: 'ROUTE_NOT_FOUND',
+        message: `no route ${request.method} ${request.url.split('?')[0]}`,
+        requestId: String(request.id),
+      },
+    }),
   );
 }

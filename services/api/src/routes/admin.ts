@@ -64,7 +64,13 @@ const UpdateProduct = Type.Partial(Type.Object(ProductFields), { additionalPrope
 const IdParam = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
 const UuidParam = Type.Object({ id: Uuid });
 const RoleSchema = Type.Union([Type.Literal('customer'), Type.Literal('staff'), Type.Literal('admin')]);
-const AdminUser = Type.Object({ id: Uuid, email: Type.String(), name: Type.String(), role: RoleSchema, createdAt: Type.String({ format: 'date-time' }) });
+const AdminUser = Type.Object({
+  id: Uuid,
+  email: Type.String(),
+  name: Type.String(),
+  role: RoleSchema,
+  createdAt: Type.String({ format: 'date-time' }),
+});
 const StockAdjustment = Type.Object({
   id: Type.Integer(),
   delta: Type.Integer(),
@@ -160,7 +166,12 @@ export default async function adminRoutes(app: FastifyInstance) {
     '/products',
     { config: staff, schema: { tags, security, summary: 'Create a product', body: CreateProduct, response: { 201: AdminProduct } } },
     async (request, reply) => {
-      const body = request.body as Record<string, unknown> & { category: string; pricePoisha: number; compareAtPoisha?: number | null; initialStock?: number };
+      const body = request.body as Record<string, unknown> & {
+        category: string;
+        pricePoisha: number;
+        compareAtPoisha?: number | null;
+        initialStock?: number;
+      };
       assertPrices(body.pricePoisha, body.compareAtPoisha);
       const actorId = requirePrincipal(request).sub;
       const { category, initialStock = 0, ...fields } = body;
@@ -171,7 +182,9 @@ export default async function adminRoutes(app: FastifyInstance) {
             include: { category: { select: { slug: true } } },
           });
           if (initialStock > 0) {
-            await tx.stockAdjustment.create({ data: { productId: created.id, delta: initialStock, resultingStock: initialStock, reason: 'initial stock', actorId } });
+            await tx.stockAdjustment.create({
+              data: { productId: created.id, delta: initialStock, resultingStock: initialStock, reason: 'initial stock', actorId },
+            });
           }
           return created;
         })
@@ -185,7 +198,14 @@ export default async function adminRoutes(app: FastifyInstance) {
     '/products/:id',
     {
       config: staff,
-      schema: { tags, security, summary: 'Change product fields (stock changes go through stock adjustments)', params: IdParam, body: UpdateProduct, response: { 200: AdminProduct } },
+      schema: {
+        tags,
+        security,
+        summary: 'Change product fields (stock changes go through stock adjustments)',
+        params: IdParam,
+        body: UpdateProduct,
+        response: { 200: AdminProduct },
+      },
     },
     async (request) => {
       const { id } = request.params as { id: number };
@@ -212,7 +232,13 @@ export default async function adminRoutes(app: FastifyInstance) {
     '/products/:id',
     {
       config: admin,
-      schema: { tags, security, summary: 'Retire a product (kept for order history, hidden from the shop)', params: IdParam, response: { 204: Type.Null() } },
+      schema: {
+        tags,
+        security,
+        summary: 'Retire a product (kept for order history, hidden from the shop)',
+        params: IdParam,
+        response: { 204: Type.Null() },
+      },
     },
     async (request, reply) => {
       const { id } = request.params as { id: number };
@@ -260,7 +286,10 @@ export default async function adminRoutes(app: FastifyInstance) {
         return tx.stockAdjustment.create({ data: { productId: id, delta: change, resultingStock, reason, actorId } });
       });
       await app.catalogCache.invalidate();
-      request.log.info({ event: 'stock_adjusted', productId: id, delta: adjustment.delta, resultingStock: adjustment.resultingStock }, 'stock adjusted');
+      request.log.info(
+        { event: 'stock_adjusted', productId: id, delta: adjustment.delta, resultingStock: adjustment.resultingStock },
+        'stock adjusted',
+      );
       return reply.status(201).send({ ...adjustment, createdAt: adjustment.createdAt.toISOString() });
     },
   );
@@ -269,7 +298,13 @@ export default async function adminRoutes(app: FastifyInstance) {
     '/products/:id/stock-adjustments',
     {
       config: staff,
-      schema: { tags, security, summary: 'Stock audit trail of a product, newest first', params: IdParam, response: { 200: Type.Object({ items: Type.Array(StockAdjustment) }) } },
+      schema: {
+        tags,
+        security,
+        summary: 'Stock audit trail of a product, newest first',
+        params: IdParam,
+        response: { 200: Type.Object({ items: Type.Array(StockAdjustment) }) },
+      },
     },
     async (request) => {
       const { id } = request.params as { id: number };
@@ -287,7 +322,11 @@ export default async function adminRoutes(app: FastifyInstance) {
         security,
         summary: 'All orders, newest first, optionally by status',
         querystring: Type.Object(
-          { status: Type.Optional(OrderStatusSchema), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })), cursor: Type.Optional(Uuid) },
+          {
+            status: Type.Optional(OrderStatusSchema),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+            cursor: Type.Optional(Uuid),
+          },
           { additionalProperties: false },
         ),
         response: { 200: OrderPage },
@@ -308,7 +347,10 @@ export default async function adminRoutes(app: FastifyInstance) {
         security,
         summary: 'Move an order along paid → processing → shipped → delivered, or cancel it (returns stock)',
         params: UuidParam,
-        body: Type.Object({ status: OrderStatusSchema, note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+        body: Type.Object(
+          { status: OrderStatusSchema, note: Type.Optional(Type.String({ maxLength: 500 })) },
+          { additionalProperties: false },
+        ),
         response: { 200: OrderSchema },
       },
     },
@@ -335,7 +377,11 @@ export default async function adminRoutes(app: FastifyInstance) {
         security,
         summary: 'Users, oldest first',
         querystring: Type.Object(
-          { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })), role: Type.Optional(RoleSchema), email: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })) },
+          {
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+            role: Type.Optional(RoleSchema),
+            email: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ items: Type.Array(AdminUser) }) },
@@ -383,4 +429,3 @@ export default async function adminRoutes(app: FastifyInstance) {
     },
   );
 }
-

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { sqlState, UNIQUE_VIOLATION } from '../db/errors.js';
 import { mergeGuestCart } from '../domain/cart.js';
 import { hashPassword, verifyPassword } from '../domain/passwords.js';
 import type { IssuedRefreshToken } from '../domain/tokens.js';
-import { sqlState, UNIQUE_VIOLATION } from '../db/errors.js';
 import { conflict, unauthorized } from '../errors.js';
 import { Uuid } from '../http/schemas.js';
 import { requirePrincipal } from '../plugins/app/auth.js';
@@ -27,7 +27,10 @@ const normaliseEmail = (email: string) => email.trim().toLowerCase();
 export default async function authRoutes(app: FastifyInstance) {
   const loginLimit = { max: app.config.LOGIN_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000 };
 
-  async function session(user: { id: string; email: string; name: string; role: 'customer' | 'staff' | 'admin' }, refresh?: IssuedRefreshToken) {
+  async function session(
+    user: { id: string; email: string; name: string; role: 'customer' | 'staff' | 'admin' },
+    refresh?: IssuedRefreshToken,
+  ) {
     const token = refresh ?? (await app.refreshTokens.issue(user.id));
     return {
       accessToken: app.signAccessToken({ sub: user.id, role: user.role }),
@@ -76,7 +79,8 @@ export default async function authRoutes(app: FastifyInstance) {
       schema: {
         tags: ['auth'],
         summary: 'Log in; a guest cart id given here is merged into the account cart',
-        description: 'Rate limited per IP; after repeated failures the email is locked for a while (429 LOGIN_LOCKED), whether or not it has an account.',
+        description:
+          'Rate limited per IP; after repeated failures the email is locked for a while (429 LOGIN_LOCKED), whether or not it has an account.',
         body: Type.Object(
           { email: Email, password: Type.String({ minLength: 1, maxLength: 128 }), guestCartId: Type.Optional(Uuid) },
           { additionalProperties: false },
@@ -126,7 +130,12 @@ export default async function authRoutes(app: FastifyInstance) {
     '/logout',
     {
       config: { access: 'public' },
-      schema: { tags: ['auth'], summary: 'End this session (revokes the refresh token family)', body: RefreshBody, response: { 204: Type.Null() } },
+      schema: {
+        tags: ['auth'],
+        summary: 'End this session (revokes the refresh token family)',
+        body: RefreshBody,
+        response: { 204: Type.Null() },
+      },
     },
     async (request, reply) => {
       await app.refreshTokens.revokeFamilyOf((request.body as { refreshToken: string }).refreshToken);
@@ -136,7 +145,10 @@ export default async function authRoutes(app: FastifyInstance) {
 
   app.get(
     '/me',
-    { config: { access: 'customer' }, schema: { tags: ['auth'], summary: 'The signed-in user', security: [{ bearer: [] }], response: { 200: UserSchema } } },
+    {
+      config: { access: 'customer' },
+      schema: { tags: ['auth'], summary: 'The signed-in user', security: [{ bearer: [] }], response: { 200: UserSchema } },
+    },
     async (request) => {
       const user = await app.db.user.findUnique({ where: { id: requirePrincipal(request).sub } });
       if (!user) throw unauthorized('TOKEN_INVALID', 'account no longer exists');

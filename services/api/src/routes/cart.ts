@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { type CartOwner, getCart, MAX_QUANTITY_PER_ITEM, mergeGuestCart, removeItem, setItem } from '../domain/cart.js';
-import { requirePrincipal } from '../plugins/app/auth.js';
 import { Nullable, Poisha, Uuid } from '../http/schemas.js';
+import { requirePrincipal } from '../plugins/app/auth.js';
 
 export const CartSchema = Type.Object({
   id: Nullable(Uuid),

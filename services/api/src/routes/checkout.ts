@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { checkout, type CheckoutInput } from '../domain/checkout.js';
+import { type CheckoutInput, checkout } from '../domain/checkout.js';
 import { AppError } from '../errors.js';
 import { requirePrincipal } from '../plugins/app/auth.js';
 import { OrderSchema } from './order-schema.js';

@@ -33,7 +33,16 @@ export default async function orderRoutes(app: FastifyInstance) {
 
   app.get(
     '/:id',
-    { config: customer, schema: { tags: ['orders'], summary: 'One of your orders', security, params: Type.Object({ id: Uuid }), response: { 200: OrderSchema } } },
+    {
+      config: customer,
+      schema: {
+        tags: ['orders'],
+        summary: 'One of your orders',
+        security,
+        params: Type.Object({ id: Uuid }),
+        response: { 200: OrderSchema },
+      },
+    },
     async (request) => {
       // Someone else's order is "not found", not "forbidden": ids must not be probeable.
       const order = await findOrder(app.db, (request.params as { id: string }).id, requirePrincipal(request).sub);

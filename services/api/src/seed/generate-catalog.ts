@@ -73,15 +73,17 @@ export function generateCatalog(seed = 2026): { categories: SeedCategory[]; prod
         const tier = prices.indexOf(line.price) / prices.length;
         const variants =
           leaf.variants.length > 3
-            ? leaf.variants.slice(
-                Math.round(tier * (leaf.variants.length - 3)),
-                Math.round(tier * (leaf.variants.length - 3)) + 3,
-              )
+            ? leaf.variants.slice(Math.round(tier * (leaf.variants.length - 3)), Math.round(tier * (leaf.variants.length - 3)) + 3)
             : leaf.variants;
-        const colours = leaf.colours.length > 3 ? [0, 1, 2].map((i) => leaf.colours[(lineIndex + i) % leaf.colours.length] as string) : leaf.colours;
+        const colours =
+          leaf.colours.length > 3 ? [0, 1, 2].map((i) => leaf.colours[(lineIndex + i) % leaf.colours.length] as string) : leaf.colours;
         for (const variant of variants) {
           for (const colour of colours) {
-            const name = [`${brand} ${line.model}`, variant.label !== 'Standard' && leaf.variants.length > 1 ? `(${variant.label})` : '', colour]
+            const name = [
+              `${brand} ${line.model}`,
+              variant.label !== 'Standard' && leaf.variants.length > 1 ? `(${variant.label})` : '',
+              colour,
+            ]
               .filter(Boolean)
               .join(' ');
             const slug = slugify(name);
@@ -101,8 +103,18 @@ export function generateCatalog(seed = 2026): { categories: SeedCategory[]; prod
               name,
               brand,
               categorySlug: leaf.slug,
-              description: `${brand} ${line.model} ${variant.label !== 'Standard' ? variant.label : ''}${colour ? ` in ${colour.toLowerCase()}` : ''}: ${leaf.blurb}. Genuine product with cash on delivery or bKash payment, delivered across Dhaka in 24 hours.`.replace(/\s+/g, ' '),
-              specs: { Brand: brand, Model: line.model, ...leaf.specs(line.model, brand), ...variant.specs, ...(colour ? { Colour: colour } : {}) },
+              description:
+                `${brand} ${line.model} ${variant.label !== 'Standard' ? variant.label : ''}${colour ? ` in ${colour.toLowerCase()}` : ''}: ${leaf.blurb}. Genuine product with cash on delivery or bKash payment, delivered across Dhaka in 24 hours.`.replace(
+                  /\s+/g,
+                  ' ',
+                ),
+              specs: {
+                Brand: brand,
+                Model: line.model,
+                ...leaf.specs(line.model, brand),
+                ...variant.specs,
+                ...(colour ? { Colour: colour } : {}),
+              },
               pricePoisha: price,
               compareAtPoisha: discounted ? shopPrice((price / 100) * (1.08 + random() * 0.17)) : null,
               stock: stockRoll < 0.05 ? 0 : stockRoll < 0.15 ? 1 + Math.floor(random() * 5) : 5 + Math.floor(random() * 196),

@@ -68,7 +68,10 @@ export async function seedCatalog(databaseUrl: string): Promise<SeedResult> {
 }
 
 /** Creates (or promotes) an account with the given role; for first-time setup and tests. */
-export async function ensureUser(databaseUrl: string, user: { email: string; password: string; name: string; role: 'customer' | 'staff' | 'admin' }) {
+export async function ensureUser(
+  databaseUrl: string,
+  user: { email: string; password: string; name: string; role: 'customer' | 'staff' | 'admin' },
+) {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {

@@ -115,7 +115,9 @@ export interface Harness {
   config: Config;
   databaseUrl: string;
   /** Create a user directly (fast) and log in through the API; returns its bearer header and id. */
-  user(role?: 'customer' | 'staff' | 'admin'): Promise<{ id: string; email: string; password: string; auth: { authorization: string }; refreshToken: string }>;
+  user(
+    role?: 'customer' | 'staff' | 'admin',
+  ): Promise<{ id: string; email: string; password: string; auth: { authorization: string }; refreshToken: string }>;
   sql<T extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]>;
   /** Exactly one row, or the test fails here. */
   one<T extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T>;

@@ -34,12 +34,7 @@ function fallbackStore(app: FastifyInstance) {
     }
     incr(key: string, cb: Callback, timeWindow: number, max: number) {
       if (!this.shared || !app.redisReady()) return this.local.incr(key, cb, timeWindow, max);
-      this.shared.incr(
-        key,
-        (err, result) => (err ? this.local.incr(key, cb, timeWindow, max) : cb(null, result)),
-        timeWindow,
-        max,
-      );
+      this.shared.incr(key, (err, result) => (err ? this.local.incr(key, cb, timeWindow, max) : cb(null, result)), timeWindow, max);
     }
     child(routeOptions: unknown) {
       return new FallbackStore(this.shared?.child(routeOptions) ?? null, this.local.child(routeOptions));

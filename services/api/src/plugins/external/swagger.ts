@@ -11,7 +11,8 @@ export default fp(
         info: {
           title: 'DhakaCart API',
           version: '1.0.0',
-          description: 'Catalog, cart, checkout, orders and administration for the DhakaCart shop. Prices are integer poisha (1 BDT = 100 poisha).',
+          description:
+            'Catalog, cart, checkout, orders and administration for the DhakaCart shop. Prices are integer poisha (1 BDT = 100 poisha).',
         },
         components: {
           securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
