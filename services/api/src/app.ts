@@ -77,7 +77,7 @@ export function buildServer(config: Config, overrides: FastifyServerOptions = {}
     // Errors raised by the router before any hook runs (malformed or oversized URLs) get the same body as all others.
     frameworkErrors: (error, request, reply) => {
       const codes: Record<string, string> = { FST_ERR_MAX_PARAM_LENGTH: 'PARAM_TOO_LONG', FST_ERR_BAD_URL: 'BAD_URL' };
-            const body = {
+      const body = {
         error: { code: codes[error.code] ?? 'BAD_REQUEST', message: 'the request URL is not valid', requestId: String(request.id) },
       };
       (reply as unknown as { status(n: number): { send(b: unknown): void } }).status(400).send(body);

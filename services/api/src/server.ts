@@ -3,7 +3,7 @@
  * shut down gracefully on SIGTERM (Kubernetes) or SIGINT (Ctrl-C):
  *   1. /readyz turns 503 at once so the load balancer stops sending traffic;
  *   2. keep serving for SHUTDOWN_DELAY_MS while endpoints propagate;
- *   3. stop accepting, let in-flight requests finish, close DB/Redis pools;
+ *   3. stop accepting, wait for in-flight requests to finish, then close DB/Redis pools;
  *   4. exit 0, or exit 1 if all that takes longer than SHUTDOWN_GRACE_MS.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -44,6 +44,10 @@ async function shutdown(signal: string) {
   app.beginShutdown();
   clearInterval(reaper);
   await sleep(config.SHUTDOWN_DELAY_MS);
+  // Stop accepting first and wait for in-flight requests: Fastify runs plugins' onClose hooks
+  // (which end the pools) without waiting for requests still using them.
+  app.server.close();
+  await app.drain();
   await app.close();
   app.log.info('shutdown complete');
   process.exit(0);

@@ -21,12 +21,10 @@ export interface CheckoutDeps {
   onFailure: (reason: string) => void;
 }
 
-class DuplicateIdempotencyKey extends Error {}
-
 /**
  * Checkout in three steps, so no database lock is held while the payment
  * provider thinks:
- *  1. one transaction reserves stock with a conditional decrement (never below
+ *  1. one statement reserves stock with a conditional decrement (never below
  *     zero, under any concurrency) and records the order as pending_payment;
  *  2. the provider is charged, with a deadline;
  *  3. the order becomes paid (cart emptied) or payment_failed (stock returned).
@@ -38,141 +36,182 @@ class DuplicateIdempotencyKey extends Error {}
 export async function checkout(deps: CheckoutDeps, userId: string, idempotencyKey: string, input: CheckoutInput): Promise<CheckoutOutcome> {
   const { db } = deps;
   const hash = requestHash(input);
-  const existing = await replay(db, userId, idempotencyKey, hash);
-  if (existing) return existing;
-
-  const lines = await db.$queryRaw<{ product_id: number; quantity: number }[]>`
-    SELECT ci.product_id, ci.quantity FROM cart_items ci JOIN carts c ON c.id = ci.cart_id
-    WHERE c.user_id = ${userId}::uuid ORDER BY ci.product_id`;
+  // The hot path is raw SQL, four round trips in all: replay check + cart, reserve, (payment), confirm.
+  const [state] = await db.$queryRaw<{ existing: { id: string; hash: string } | null; lines: CartLine[] | null }[]>`
+    SELECT (SELECT json_build_object('id', id, 'hash', request_hash) FROM orders
+             WHERE user_id = ${userId}::uuid AND idempotency_key = ${idempotencyKey}) AS existing,
+           (SELECT json_agg(json_build_object('productId', ci.product_id, 'quantity', ci.quantity) ORDER BY ci.product_id)
+              FROM cart_items ci JOIN carts c ON c.id = ci.cart_id WHERE c.user_id = ${userId}::uuid) AS lines`;
+  if (state?.existing) return replay(db, state.existing, hash);
+  const lines = state?.lines ?? [];
   if (lines.length === 0) {
     deps.onFailure('cart_empty');
     throw badRequest('CART_EMPTY', 'your cart is empty');
   }
 
-  let orderId: string;
+  let pending: OrderView;
   try {
-    orderId = await withRetry(() => reserve(db, userId, idempotencyKey, hash, input, lines));
+    pending = await withRetry(() => reserve(db, userId, idempotencyKey, hash, input, lines));
   } catch (error) {
-    if (error instanceof DuplicateIdempotencyKey) {
-      const raced = await replay(db, userId, idempotencyKey, hash);
-      if (raced) return raced;
+    if (sqlState(error) === UNIQUE_VIOLATION) {
+      // A concurrent request with the same key committed first: answer as its retry.
+      const existing = await db.order.findUnique({
+        where: { userId_idempotencyKey: { userId, idempotencyKey } },
+        select: { id: true, requestHash: true },
+      });
+      if (existing) return replay(db, { id: existing.id, hash: existing.requestHash }, hash);
     }
-    if (error instanceof AppError && error.code === 'OUT_OF_STOCK') deps.onFailure('out_of_stock');
+    if (sqlState(error) === OUT_OF_STOCK_STATE) {
+      deps.onFailure('out_of_stock');
+      throw await outOfStock(db, lines);
+    }
     throw error;
   }
 
-  const pending = (await findOrder(db, orderId)) as OrderView;
   let result: Awaited<ReturnType<PaymentGateway['charge']>>;
   try {
     result = await deps.payments.charge(
-      { orderId, amountPoisha: pending.totalPoisha, provider: input.payment.provider, sandboxOutcome: input.payment.sandboxOutcome },
+      {
+        orderId: pending.id,
+        amountPoisha: pending.totalPoisha,
+        provider: input.payment.provider,
+        sandboxOutcome: input.payment.sandboxOutcome,
+      },
       deps.paymentTimeoutMs,
     );
   } catch (error) {
     const code = error instanceof PaymentTimeoutError ? 'PAYMENT_TIMEOUT' : 'PAYMENT_UNAVAILABLE';
     deps.onFailure(code.toLowerCase());
-    const order = await transition(db, orderId, ['pending_payment'], 'payment_failed', null, (error as Error).message, {
+    const order = await transition(db, pending.id, ['pending_payment'], 'payment_failed', null, (error as Error).message, {
       failureCode: code,
     });
     return { kind: 'failed', order, code, replayed: false };
   }
   if (result.status === 'declined') {
     deps.onFailure('payment_declined');
-    const order = await transition(db, orderId, ['pending_payment'], 'payment_failed', null, result.reason, {
+    const order = await transition(db, pending.id, ['pending_payment'], 'payment_failed', null, result.reason, {
       failureCode: 'PAYMENT_DECLINED',
     });
     return { kind: 'failed', order, code: 'PAYMENT_DECLINED', replayed: false };
   }
 
-  const confirmed = await db.$queryRaw<{ id: string }[]>`
+  const confirmed = await db.$queryRaw<{ updated_at: Date }[]>`
     WITH paid AS (
       UPDATE orders SET status = 'paid', payment_reference = ${result.reference}, updated_at = now()
-      WHERE id = ${orderId}::uuid AND status = 'pending_payment' RETURNING id, user_id
+      WHERE id = ${pending.id}::uuid AND status = 'pending_payment' RETURNING id, user_id, updated_at
     ), event AS (
       INSERT INTO order_events (order_id, from_status, to_status, note)
       SELECT id, 'pending_payment', 'paid', ${result.reference} FROM paid
     ), emptied AS (
-      DELETE FROM cart_items ci USING carts c, paid, order_items oi
-      WHERE c.user_id = paid.user_id AND ci.cart_id = c.id AND oi.order_id = paid.id AND oi.product_id = ci.product_id
+      DELETE FROM cart_items ci USING carts c, paid
+      WHERE c.user_id = paid.user_id AND ci.cart_id = c.id AND ci.product_id = ANY(${pending.items.map((i) => i.productId)}::int[])
     )
-    SELECT id FROM paid`;
-  if (confirmed.length === 0) {
+    SELECT updated_at FROM paid`;
+  const paidAt = confirmed[0]?.updated_at;
+  if (!paidAt) {
     // Expired while the provider was slow: the stock went back, so give the money back too.
     await deps.payments.refund(result.reference, pending.totalPoisha);
     deps.onFailure('payment_expired');
-    return { kind: 'failed', order: (await findOrder(db, orderId)) as OrderView, code: 'PAYMENT_EXPIRED', replayed: false };
+    return { kind: 'failed', order: (await findOrder(db, pending.id)) as OrderView, code: 'PAYMENT_EXPIRED', replayed: false };
   }
-  return { kind: 'paid', order: (await findOrder(db, orderId)) as OrderView, replayed: false };
+  return {
+    kind: 'paid',
+    order: { ...pending, status: 'paid', paymentReference: result.reference, updatedAt: paidAt.toISOString() },
+    replayed: false,
+  };
 }
 
-async function replay(db: Db, userId: string, key: string, hash: string): Promise<CheckoutOutcome | null> {
-  const order = await db.order.findUnique({
-    where: { userId_idempotencyKey: { userId, idempotencyKey: key } },
-    select: { id: true, requestHash: true },
+interface CartLine {
+  productId: number;
+  quantity: number;
+}
+
+/** SQLSTATE raised by dhakacart_out_of_stock() (migration 20261125010000_checkout_reserve). */
+const OUT_OF_STOCK_STATE = 'DC409';
+
+async function outOfStock(db: Db, lines: CartLine[]) {
+  const rows = await db.product.findMany({
+    where: { id: { in: lines.map((l) => l.productId) } },
+    select: { id: true, stock: true, active: true },
   });
-  if (!order) return null;
-  if (order.requestHash !== hash) {
+  const short = lines
+    .map((l) => {
+      const p = rows.find((r) => r.id === l.productId);
+      return { productId: l.productId, available: p?.active ? p.stock : 0, requested: l.quantity };
+    })
+    .filter((l) => l.available < l.requested);
+  return conflict('OUT_OF_STOCK', 'some items in your cart are no longer available in the quantity you chose', short);
+}
+
+async function replay(db: Db, existing: { id: string; hash: string }, hash: string): Promise<CheckoutOutcome> {
+  if (existing.hash !== hash) {
     throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different checkout; use a new key');
   }
-  const view = (await findOrder(db, order.id)) as OrderView;
+  const view = (await findOrder(db, existing.id)) as OrderView;
   if (view.status === 'pending_payment') return { kind: 'in_progress', order: view };
   if (view.status === 'payment_failed') return { kind: 'failed', order: view, code: view.failureCode ?? 'PAYMENT_FAILED', replayed: true };
   return { kind: 'paid', order: view, replayed: true };
 }
 
-async function reserve(
-  db: Db,
-  userId: string,
-  key: string,
-  hash: string,
-  input: CheckoutInput,
-  lines: { product_id: number; quantity: number }[],
-): Promise<string> {
-  const ids = lines.map((l) => l.product_id);
-  const quantities = lines.map((l) => l.quantity);
-  return db.$transaction(async (tx) => {
-    const reserved = await tx.$queryRaw<{ id: number; name: string; price_poisha: bigint; quantity: number }[]>`
-      UPDATE products p SET stock = p.stock - c.quantity, updated_at = now()
-      FROM unnest(${ids}::int[], ${quantities}::int[]) AS c(id, quantity)
-      WHERE p.id = c.id AND p.active AND p.stock >= c.quantity
-      RETURNING p.id, p.name, p.price_poisha, c.quantity`;
-    if (reserved.length < lines.length) {
-      const got = new Set(reserved.map((r) => r.id));
-      const short = await tx.product.findMany({
-        where: { id: { in: ids.filter((id) => !got.has(id)) } },
-        select: { id: true, stock: true, active: true },
-      });
-      throw conflict(
-        'OUT_OF_STOCK',
-        'some items in your cart are no longer available in the quantity you chose',
-        short.map((p) => ({ productId: p.id, available: p.active ? p.stock : 0, requested: quantities[ids.indexOf(p.id)] })),
-      );
-    }
-    const total = reserved.reduce((sum, r) => sum + Number(r.price_poisha) * r.quantity, 0);
-    try {
-      const [order] = await tx.$queryRaw<{ id: string }[]>`
-        WITH o AS (
-          INSERT INTO orders (user_id, status, total_poisha, idempotency_key, request_hash, payment_provider,
-                              shipping_name, shipping_phone, shipping_address, shipping_city)
-          VALUES (${userId}::uuid, 'pending_payment', ${total}, ${key}, ${hash}, ${input.payment.provider},
-                  ${input.shipping.name}, ${input.shipping.phone}, ${input.shipping.address}, ${input.shipping.city})
-          RETURNING id
-        ), items AS (
-          INSERT INTO order_items (order_id, product_id, name, unit_price_poisha, quantity)
-          SELECT o.id, r.id, r.name, r.price, r.quantity FROM o,
-            unnest(${reserved.map((r) => r.id)}::int[], ${reserved.map((r) => r.name)}::text[],
-                   ${reserved.map((r) => Number(r.price_poisha))}::bigint[], ${reserved.map((r) => r.quantity)}::int[])
-              AS r(id, name, price, quantity)
-        ), event AS (
-          INSERT INTO order_events (order_id, to_status) SELECT id, 'pending_payment' FROM o
-        )
-        SELECT id FROM o`;
-      return (order as { id: string }).id;
-    } catch (error) {
-      if (sqlState(error) === UNIQUE_VIOLATION) throw new DuplicateIdempotencyKey();
-      throw error;
-    }
-  });
+/**
+ * One statement: decrement every line's stock only where enough is left, and create the order,
+ * its items and its first event only if every line was reserved; otherwise dhakacart_out_of_stock()
+ * aborts the statement and PostgreSQL undoes the decrements it made. Atomic without a transaction block.
+ */
+async function reserve(db: Db, userId: string, key: string, hash: string, input: CheckoutInput, lines: CartLine[]): Promise<OrderView> {
+  const [row] = await db.$queryRaw<
+    {
+      id: string;
+      number: number;
+      created_at: Date;
+      total_poisha: bigint;
+      items: { productId: number; name: string; unitPricePoisha: number; quantity: number }[];
+    }[]
+  >`
+    WITH wanted AS (
+      SELECT * FROM unnest(${lines.map((l) => l.productId)}::int[], ${lines.map((l) => l.quantity)}::int[]) AS w(id, quantity)
+    ), reserved AS (
+      UPDATE products p SET stock = p.stock - w.quantity, updated_at = now()
+      FROM wanted w WHERE p.id = w.id AND p.active AND p.stock >= w.quantity
+      RETURNING p.id, p.name, p.price_poisha, w.quantity
+    ), complete AS (
+      SELECT (SELECT count(*) FROM reserved) = (SELECT count(*) FROM wanted) AS ok
+    ), o AS (
+      INSERT INTO orders (user_id, status, total_poisha, idempotency_key, request_hash, payment_provider,
+                          shipping_name, shipping_phone, shipping_address, shipping_city)
+      SELECT ${userId}::uuid, 'pending_payment', (SELECT sum(price_poisha * quantity) FROM reserved), ${key}, ${hash},
+             ${input.payment.provider}, ${input.shipping.name}, ${input.shipping.phone}, ${input.shipping.address}, ${input.shipping.city}
+      FROM complete WHERE complete.ok
+      RETURNING id, number, created_at, total_poisha
+    ), items AS (
+      INSERT INTO order_items (order_id, product_id, name, unit_price_poisha, quantity)
+      SELECT o.id, r.id, r.name, r.price_poisha, r.quantity FROM o, reserved r
+    ), event AS (
+      INSERT INTO order_events (order_id, to_status) SELECT id, 'pending_payment' FROM o
+    )
+    SELECT CASE WHEN complete.ok THEN o.id ELSE dhakacart_out_of_stock() END AS id, o.number, o.created_at, o.total_poisha,
+           (SELECT json_agg(json_build_object('productId', r.id, 'name', r.name, 'unitPricePoisha', r.price_poisha, 'quantity', r.quantity) ORDER BY r.id)
+              FROM reserved r) AS items
+    FROM complete LEFT JOIN o ON true`;
+  const order = row as NonNullable<typeof row>;
+  const created = order.created_at.toISOString();
+  return {
+    id: order.id,
+    number: order.number,
+    status: 'pending_payment',
+    totalPoisha: Number(order.total_poisha),
+    paymentProvider: input.payment.provider,
+    paymentReference: null,
+    failureCode: null,
+    shipping: { ...input.shipping },
+    items: order.items.map((i) => ({
+      ...i,
+      unitPricePoisha: Number(i.unitPricePoisha),
+      lineTotalPoisha: Number(i.unitPricePoisha) * i.quantity,
+    })),
+    createdAt: created,
+    updatedAt: created,
+  };
 }
 
 async function withRetry<T>(attempt: () => Promise<T>, tries = 3): Promise<T> {

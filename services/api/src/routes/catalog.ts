@@ -53,7 +53,7 @@ const ListQuerySchema = Type.Object(
 );
 
 /** Cached bodies are already JSON: send them as-is, skipping re-serialisation. */
-const sendJson = (reply: FastifyReply, body: string) => reply.type('application/json; charset=utf-8').send(body);
+const sendJson = (reply: FastifyReply, body: Buffer) => reply.type('application/json; charset=utf-8').send(body);
 
 export default async function catalogRoutes(app: FastifyInstance) {
   const cache = app.catalogCache;
@@ -91,7 +91,7 @@ export default async function catalogRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const { slug } = request.params as { slug: string };
       const body = await cache.get(`product:${slug}`, () => app.reads.read((db) => getProduct(db, slug)));
-      if (body === 'null') throw notFound('product');
+      if (body.length === 4 && body.toString() === 'null') throw notFound('product');
       return sendJson(reply, body);
     },
   );

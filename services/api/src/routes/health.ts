@@ -29,6 +29,24 @@ async function healthRoutes(app: FastifyInstance) {
   app.addHook('onSend', async (_request, reply) => {
     if (shuttingDown) reply.header('Connection', 'close');
   });
+  // In-flight requests, so shutdown can wait for them before the pools close under their feet.
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
+  app.addHook('onRequest', async () => {
+    inFlight++;
+  });
+  const done = async () => {
+    inFlight--;
+    if (inFlight === 0) drained?.();
+  };
+  app.addHook('onResponse', done);
+  app.addHook('onRequestAbort', async (_request) => done());
+  app.decorate('drain', async () => {
+    if (inFlight === 0) return;
+    await new Promise<void>((resolve) => {
+      drained = resolve;
+    });
+  });
   const probeConfig = { metrics: { disableMetrics: true } } as const;
 
   app.get('/livez', { schema: { hide: true }, config: probeConfig, logLevel: 'warn' }, async () => ({ status: 'alive' }));
@@ -61,5 +79,7 @@ export default fp(healthRoutes, { name: 'health', dependencies: ['db', 'redis', 
 declare module 'fastify' {
   interface FastifyInstance {
     beginShutdown: () => void;
+    /** Resolves when no request is in flight. */
+    drain: () => Promise<void>;
   }
 }

@@ -4,7 +4,8 @@ import fp from 'fastify-plugin';
 const CHANNEL = 'catalog:invalidate';
 
 /**
- * Two-level cache for hot catalog reads, holding serialised JSON bodies:
+ * Two-level cache for hot catalog reads, holding serialised JSON bodies as
+ * UTF-8 buffers (written to the socket as they are, no re-encoding per response):
  * a tiny in-process map (TTL ~1 s, no network at all on a hit) in front of
  * Redis (shared by all pods). Writes bump a generation number that is part of
  * every key and broadcast it, so all pods drop stale entries at once.
@@ -12,8 +13,8 @@ const CHANNEL = 'catalog:invalidate';
  * Redis being down only turns it into a per-process cache.
  */
 export class CatalogCache {
-  private readonly local = new Map<string, { expires: number; body: string }>();
-  private readonly inflight = new Map<string, Promise<string>>();
+  private readonly local = new Map<string, { expires: number; body: Buffer }>();
+  private readonly inflight = new Map<string, Promise<Buffer>>();
   private generation = '0';
   private invalidationPending = false;
 
@@ -53,7 +54,7 @@ export class CatalogCache {
     return `${this.app.config.REDIS_KEY_PREFIX}catalog:${name}`;
   }
 
-  async get(name: string, load: () => Promise<unknown>): Promise<string> {
+  async get(name: string, load: () => Promise<unknown>): Promise<Buffer> {
     const key = `${this.generation}:${name}`;
     const hit = this.local.get(key);
     const metrics = this.app.businessMetrics.cacheRequests;
@@ -69,12 +70,12 @@ export class CatalogCache {
     return loading;
   }
 
-  private async loadThrough(key: string, load: () => Promise<unknown>): Promise<string> {
+  private async loadThrough(key: string, load: () => Promise<unknown>): Promise<Buffer> {
     const redis = this.app.redisReady() ? this.app.redis : null;
     const metrics = this.app.businessMetrics.cacheRequests;
     const redisKey = this.key(key);
     if (redis) {
-      const shared = await redis.get(redisKey).catch(() => null);
+      const shared = await redis.getBuffer(redisKey).catch(() => null);
       if (shared !== null) {
         metrics.inc({ layer: 'redis', result: 'hit' });
         this.remember(key, shared);
@@ -82,13 +83,13 @@ export class CatalogCache {
       }
       metrics.inc({ layer: 'redis', result: 'miss' });
     }
-    const body = JSON.stringify(await load());
+    const body = Buffer.from(JSON.stringify(await load()));
     this.remember(key, body);
     if (redis) redis.set(redisKey, body, 'EX', this.app.config.CACHE_REDIS_TTL_SECONDS).catch(() => {});
     return body;
   }
 
-  private remember(key: string, body: string) {
+  private remember(key: string, body: Buffer) {
     if (this.app.config.CACHE_LOCAL_TTL_MS === 0) return;
     if (this.local.size >= 10_000) this.local.clear(); // bounded memory; a cold second is cheap
     this.local.set(key, { expires: Date.now() + this.app.config.CACHE_LOCAL_TTL_MS, body });
