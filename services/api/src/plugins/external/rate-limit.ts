@@ -11,6 +11,11 @@ interface Store {
   child(routeOptions: unknown): Store;
 }
 type StoreCtor = new (...args: unknown[]) => Store;
+/**
+ * Reads (GET) are counted per pod: no Redis round trip on the hottest path, at the price of a
+ * limit looser by the pod count. Writes, logins and checkout are counted across all pods.
+ */
+const READ_KEY = 'read:';
 const RedisStore: StoreCtor = require('@fastify/rate-limit/store/RedisStore.js');
 const LocalStore: StoreCtor = require('@fastify/rate-limit/store/LocalStore.js');
 
@@ -33,7 +38,8 @@ function fallbackStore(app: FastifyInstance) {
       return new FallbackStore(shared, new LocalStore(params.continueExceeding, params.exponentialBackoff, 10_000));
     }
     incr(key: string, cb: Callback, timeWindow: number, max: number) {
-      if (!this.shared || !app.redisReady()) return this.local.incr(key, cb, timeWindow, max);
+      const localOnly = key.startsWith(READ_KEY);
+      if (localOnly || !this.shared || !app.redisReady()) return this.local.incr(key, cb, timeWindow, max);
       this.shared.incr(key, (err, result) => (err ? this.local.incr(key, cb, timeWindow, max) : cb(null, result)), timeWindow, max);
     }
     child(routeOptions: unknown) {
@@ -53,6 +59,7 @@ export default fp(
       store: function (this: unknown, params: { continueExceeding: boolean; exponentialBackoff: boolean }) {
         return Store.create(params);
       } as never,
+      keyGenerator: (req) => `${req.method === 'GET' || req.method === 'HEAD' ? READ_KEY : 'write:'}${req.ip}`,
       allowList: (req) => ['/livez', '/readyz', '/metrics'].includes(req.routeOptions.url ?? ''),
       onExceeded: (req) => app.businessMetrics.rateLimited.inc({ limit: req.routeOptions.url ?? 'unknown' }),
       errorResponseBuilder: (_req, context) => {
