@@ -41,7 +41,7 @@ function findTestFiles(dir: string): string[] {
 
 function testDirs(): string[] {
   const services = readdirSync(join(root, 'services')).map((s) => join(root, 'services', s, 'test'));
-  return [...services, join(root, 'web', 'test')];
+  return [...services, join(root, 'web', 'test'), join(root, 'charts', 'tests')];
 }
 
 function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Result> {
