@@ -147,3 +147,31 @@ t.test('a bad configuration stops the process with a message naming the variable
   t.match(res.stderr, /JWT_SECRET: must not have fewer than 32 characters/);
   t.notMatch(res.stderr, /short-secret-value/);
 });
+
+t.test('the precomputed security headers are exactly what @fastify/helmet would send', async (t) => {
+  const Fastify = (await import('fastify')).default;
+  const fastifyHelmet = (await import('@fastify/helmet')).default;
+  const reference = Fastify();
+  await reference.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  });
+  reference.get('/x', async () => ({}));
+  const expected = (await reference.inject({ method: 'GET', url: '/x' })).headers;
+  const h = await harness(t);
+  const actual = (await h.app.inject({ method: 'GET', url: '/livez' })).headers;
+  const securityHeaders = Object.keys(expected).filter(
+    (k) => !['content-type', 'content-length', 'date', 'connection', 'keep-alive'].includes(k),
+  );
+  t.ok(securityHeaders.length >= 10, `${securityHeaders.length} security headers`);
+  for (const name of securityHeaders) t.equal(actual[name], expected[name], name);
+  await reference.close();
+});

@@ -21,7 +21,11 @@ export default fp(
         reply.status(503).header('Retry-After', '5');
         // A returned value is sent as the response (the plugin's contract; its types say void).
         return {
-          error: { code: 'OVERLOADED', message: 'the shop is very busy right now; please retry in a few seconds', requestId: String(request.id) },
+          error: {
+            code: 'OVERLOADED',
+            message: 'the shop is very busy right now; please retry in a few seconds',
+            requestId: String(request.id),
+          },
         } as unknown as undefined;
       },
     });
