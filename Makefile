@@ -32,6 +32,7 @@ $(STAMP)/npm: package.json package-lock.json $(wildcard services/*/package.json 
 	@mkdir -p $(STAMP)
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run build --workspace @dhakacart/api
+	npm run build --workspace @dhakacart/web
 	@touch $@
 
 $(STAMP)/venv: $(PY_REQS)

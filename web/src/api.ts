@@ -1,0 +1,260 @@
+/** The shop API on the same origin under /v1: types, one error type, auth with transparent token refresh, guest cart id. */
+
+export interface ProductSummary {
+  id: number;
+  slug: string;
+  name: string;
+  brand: string;
+  category: string;
+  pricePoisha: number;
+  compareAtPoisha: number | null;
+  stock: number;
+  inStock: boolean;
+  featured: boolean;
+  image: string | null;
+}
+export interface ProductDetail extends Omit<ProductSummary, 'category' | 'image'> {
+  sku: string;
+  description: string;
+  specs: Record<string, string>;
+  images: string[];
+  category: { slug: string; name: string };
+}
+export interface Category {
+  slug: string;
+  name: string;
+  parentSlug: string | null;
+  productCount: number;
+}
+export interface CartLine {
+  productId: number;
+  slug: string;
+  name: string;
+  image: string | null;
+  unitPricePoisha: number;
+  quantity: number;
+  lineTotalPoisha: number;
+  stock: number;
+  available: boolean;
+}
+export interface Cart {
+  id: string | null;
+  items: CartLine[];
+  itemCount: number;
+  totalPoisha: number;
+}
+export type Role = 'customer' | 'staff' | 'admin';
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+export type OrderStatus = 'pending_payment' | 'paid' | 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'payment_failed';
+export interface Shipping {
+  name: string;
+  phone: string;
+  address: string;
+  city: string;
+}
+export interface Order {
+  id: string;
+  number: number;
+  status: OrderStatus;
+  totalPoisha: number;
+  paymentProvider: string;
+  paymentReference: string | null;
+  failureCode: string | null;
+  shipping: Shipping;
+  items: { productId: number; name: string; unitPricePoisha: number; quantity: number; lineTotalPoisha: number }[];
+  createdAt: string;
+  updatedAt: string;
+}
+export interface AdminProduct {
+  id: number;
+  sku: string;
+  slug: string;
+  name: string;
+  brand: string;
+  category: string;
+  pricePoisha: number;
+  stock: number;
+  active: boolean;
+}
+export interface AdminUser extends User {
+  createdAt: string;
+}
+interface Session {
+  accessToken: string;
+  accessTokenExpiresIn: number;
+  refreshToken: string;
+  refreshTokenExpiresAt: string;
+  user: User;
+}
+
+/** Every failure a page can show: an API error body, a timeout, or no network. `status` 0 means no answer. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly requestId?: string,
+  ) {
+    super(message);
+  }
+  /** Whether the request may have reached the server without us learning the outcome. */
+  get outcomeUnknown() {
+    return this.status === 0 || this.status >= 500;
+  }
+}
+
+const REQUEST_TIMEOUT_MS = 15_000;
+const REFRESH_KEY = 'dc.refreshToken';
+const CART_KEY = 'dc.cartId';
+
+let accessToken: string | null = null;
+let refreshInFlight: Promise<Session | null> | null = null;
+let onSession: (user: User | null) => void = () => {};
+
+export function onSessionChange(listener: (user: User | null) => void) {
+  onSession = listener;
+}
+
+export const guestCart = {
+  get: () => localStorage.getItem(CART_KEY),
+  set: (id: string) => localStorage.setItem(CART_KEY, id),
+  clear: () => localStorage.removeItem(CART_KEY),
+};
+
+function adopt(session: Session) {
+  accessToken = session.accessToken;
+  localStorage.setItem(REFRESH_KEY, session.refreshToken);
+  onSession(session.user);
+  return session;
+}
+
+function dropSession() {
+  accessToken = null;
+  localStorage.removeItem(REFRESH_KEY);
+  onSession(null);
+}
+
+interface RequestOptions {
+  method?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Skip the refresh-and-retry on 401 (the auth endpoints themselves). */
+  noRefresh?: boolean;
+}
+
+async function send(path: string, options: RequestOptions): Promise<Response> {
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (accessToken) headers.authorization = `Bearer ${accessToken}`;
+  else {
+    const cartId = guestCart.get();
+    if (cartId && path.startsWith('/v1/cart')) headers['x-cart-id'] = cartId;
+  }
+  const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  try {
+    return await fetch(path, {
+      method: options.method ?? 'GET',
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal,
+    });
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    const timedOut = timeout.aborted;
+    throw new ApiError(
+      0,
+      timedOut ? 'TIMEOUT' : 'NETWORK',
+      timedOut ? 'The shop took too long to answer.' : 'We could not reach the shop.',
+    );
+  }
+}
+
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  let res = await send(path, options);
+  if (res.status === 401 && !options.noRefresh && localStorage.getItem(REFRESH_KEY)) {
+    if (await refreshSession()) res = await send(path, options);
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (!res.ok) {
+    const error = (body as { error?: { code?: string; message?: string; details?: unknown; requestId?: string } } | undefined)?.error;
+    throw new ApiError(res.status, error?.code ?? `HTTP_${res.status}`, error?.message ?? res.statusText, error?.details, error?.requestId);
+  }
+  return body as T;
+}
+
+/** One refresh at a time: refresh tokens rotate, and reusing one revokes the whole family. */
+export function refreshSession(): Promise<Session | null> {
+  const refreshToken = localStorage.getItem(REFRESH_KEY);
+  if (!refreshToken) return Promise.resolve(null);
+  refreshInFlight ??= api<Session>('/v1/auth/refresh', { method: 'POST', body: { refreshToken }, noRefresh: true })
+    .then(adopt)
+    .catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 401) dropSession();
+      return null;
+    })
+    .finally(() => {
+      refreshInFlight = null;
+    });
+  return refreshInFlight;
+}
+
+export const auth = {
+  /** At start-up: turn a stored refresh token back into a session. */
+  restore: async () => (await refreshSession())?.user ?? null,
+  login: async (email: string, password: string) => {
+    const guestCartId = guestCart.get() ?? undefined;
+    const session = adopt(
+      await api<Session>('/v1/auth/login', { method: 'POST', body: { email, password, guestCartId }, noRefresh: true }),
+    );
+    guestCart.clear();
+    return session.user;
+  },
+  register: async (name: string, email: string, password: string) => {
+    const guestCartId = guestCart.get() ?? undefined;
+    const session = adopt(
+      await api<Session>('/v1/auth/register', { method: 'POST', body: { name, email, password, guestCartId }, noRefresh: true }),
+    );
+    guestCart.clear();
+    return session.user;
+  },
+  logout: async () => {
+    const refreshToken = localStorage.getItem(REFRESH_KEY);
+    dropSession();
+    if (refreshToken) await api('/v1/auth/logout', { method: 'POST', body: { refreshToken }, noRefresh: true }).catch(() => {});
+  },
+};
+
+export function query(params: Record<string, string | number | boolean | string[] | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === '') continue;
+    for (const v of Array.isArray(value) ? value : [value]) search.append(key, String(v));
+  }
+  const s = search.toString();
+  return s ? `?${s}` : '';
+}
+
+export const cartApi = {
+  get: () => api<Cart>('/v1/cart'),
+  set: async (productId: number, quantity: number) => {
+    const cart = await api<Cart>(`/v1/cart/items/${productId}`, { method: 'PUT', body: { quantity } });
+    if (!accessToken && cart.id) guestCart.set(cart.id);
+    return cart;
+  },
+  remove: (productId: number) => api<Cart>(`/v1/cart/items/${productId}`, { method: 'DELETE' }),
+};

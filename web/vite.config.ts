@@ -1,0 +1,11 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// The API lives on the same origin under /v1 (nginx in the cluster, the test server and `make up` proxy it),
+// so the browser never needs CORS. `npm run dev` proxies to a local API.
+export default defineConfig({
+  plugins: [react()],
+  build: { target: 'es2022', sourcemap: false, reportCompressedSize: true },
+  server: { proxy: { '/v1': process.env.API_URL ?? 'http://127.0.0.1:3000' } },
+  preview: { proxy: { '/v1': process.env.API_URL ?? 'http://127.0.0.1:3000' } },
+});
