@@ -119,20 +119,22 @@ export const dhakacart = fp(
       }
     });
     app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      const probe = route === '/livez' || route === '/readyz' || route === '/metrics';
+      const level = probe ? 'debug' : reply.statusCode >= 500 ? 'error' : 'info';
+      // The hot path builds nothing it will not log.
+      if (!(request.log as unknown as { isLevelEnabled(l: string): boolean }).isLevelEnabled(level)) return;
       // reqId is already on every line from the request's child logger.
       const entry = {
         method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
+        route,
         url: request.url.split('?')[0],
         statusCode: reply.statusCode,
         responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
         userId: request.principal?.sub ?? null,
         ip: request.ip,
       };
-      const probe = entry.route === '/livez' || entry.route === '/readyz' || entry.route === '/metrics';
-      if (probe) request.log.debug(entry, 'request completed');
-      else if (reply.statusCode >= 500) request.log.error(entry, 'request failed');
-      else request.log.info(entry, 'request completed');
+      request.log[level](entry, level === 'error' ? 'request failed' : 'request completed');
     });
 
     await app.register(metrics);
