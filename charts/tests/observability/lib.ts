@@ -1,0 +1,134 @@
+/**
+ * Shared by the observability suites: render the chart the way the cluster gets
+ * it, pull out its rules and dashboards, and name the metrics a PromQL
+ * expression reads.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parseAllDocuments } from 'yaml';
+
+export const repo = join(import.meta.dirname, '..', '..', '..');
+export const helm = join(repo, '.cache', 'charts', 'bin', 'helm');
+export const NAMESPACE = 'dhakacart';
+export const API_JOB = 'dhakacart-api';
+
+export const exec = promisify(execFile);
+
+export interface Rule {
+  alert?: string;
+  record?: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+export interface RuleGroup {
+  name: string;
+  interval?: string;
+  rules: Rule[];
+}
+
+export function haveTools(): string | undefined {
+  if (!existsSync(helm)) return `${helm} missing: run make setup (bash charts/tests/setup.sh)`;
+  for (const tool of ['/usr/bin/promtool', '/usr/bin/amtool', '/usr/bin/prometheus', '/usr/bin/prometheus-alertmanager']) {
+    if (!existsSync(tool)) return `${tool} missing: run make setup (apt packages prometheus, prometheus-alertmanager)`;
+  }
+  return undefined;
+}
+
+/** Every object of `helm template dhakacart charts/dhakacart` (the app chart, default values). */
+export async function renderChart(extraArgs: string[] = []): Promise<Record<string, any>[]> {
+  const { stdout } = await exec(
+    helm,
+    ['template', 'dhakacart', join(repo, 'charts', 'dhakacart'), '-n', NAMESPACE, ...extraArgs],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  return parseAllDocuments(stdout)
+    .map((d) => d.toJS())
+    .filter(Boolean);
+}
+
+export async function renderedRuleGroups(): Promise<RuleGroup[]> {
+  const objs = await renderChart();
+  return objs.filter((o) => o.kind === 'PrometheusRule').flatMap((o) => o.spec.groups as RuleGroup[]);
+}
+
+export async function renderedDashboards(): Promise<{ name: string; file: string; json: any; labels: Record<string, string> }[]> {
+  const objs = await renderChart();
+  return objs
+    .filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard === '1')
+    .flatMap((o) =>
+      Object.entries(o.data as Record<string, string>).map(([file, text]) => ({
+        name: o.metadata.name,
+        file,
+        json: JSON.parse(text),
+        labels: o.metadata.labels,
+      })),
+    );
+}
+
+export function alerts(groups: RuleGroup[]): Rule[] {
+  return groups.flatMap((g) => g.rules.filter((r) => r.alert));
+}
+
+const PROMQL_KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'and', 'or', 'unless', 'offset', 'inf', 'nan']);
+
+/**
+ * Metric names a PromQL expression selects. Strings, label matchers, ranges and
+ * grouping clauses are removed first; what is left that is an identifier and
+ * not a function call or keyword is a metric. (The expression's syntax itself
+ * is checked by promtool/Prometheus: this only names what it reads.)
+ */
+export function metricNames(expr: string): string[] {
+  let e = expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""');
+  e = e.replace(/\{[^}]*\}/g, ' ').replace(/\[[^\]]*\]/g, ' ');
+  e = e.replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ');
+  e = e.replace(/\$\{?\w+\}?/g, ' '); // Grafana variables ($__rate_interval, ${namespace})
+  const names = new Set<string>();
+  for (const m of e.matchAll(/(?<![\w.])([a-zA-Z_:][a-zA-Z0-9_:]*)(?![a-zA-Z0-9_:]|\s*\()/g)) {
+    const name = m[1] as string;
+    if (!PROMQL_KEYWORDS.has(name.toLowerCase())) names.add(name);
+  }
+  return [...names];
+}
+
+/** Exporter metrics the alerts and dashboards may use (kept with their sources). */
+export function exporterMetrics(): Set<string> {
+  const text = readFileSync(join(import.meta.dirname, 'exporter-metrics.txt'), 'utf8');
+  return new Set(
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#')),
+  );
+}
+
+/** GitHub-style anchors of a Markdown file's headings. */
+export function markdownAnchors(path: string): Set<string> {
+  const anchors = new Set<string>();
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const m = /^#+\s+(.*)$/.exec(line);
+    if (m) anchors.add((m[1] as string).toLowerCase().replace(/[^a-z0-9 _-]/g, '').replace(/ /g, '-'));
+  }
+  return anchors;
+}
+
+/** Metric names a Prometheus text exposition declares (histograms expanded to their series). */
+export function exposedMetricNames(exposition: string): Set<string> {
+  const names = new Set<string>();
+  for (const line of exposition.split('\n')) {
+    const type = /^# TYPE (\S+) (\S+)/.exec(line);
+    if (type) {
+      const [, name, kind] = type as unknown as [string, string, string];
+      names.add(name);
+      if (kind === 'histogram') for (const s of ['_bucket', '_count', '_sum']) names.add(name + s);
+      if (kind === 'summary') for (const s of ['_count', '_sum']) names.add(name + s);
+      continue;
+    }
+    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]/.exec(line);
+    if (sample) names.add(sample[1] as string);
+  }
+  return names;
+}
