@@ -14,6 +14,8 @@ type Failure =
   | { kind: 'other'; error: ApiError };
 
 const SHIPPING_KEY = 'dc.shipping';
+/** The API's payment providers are sandboxes; a build for real payments sets VITE_PAYMENT_SANDBOX=off. */
+const SANDBOX = import.meta.env.VITE_PAYMENT_SANDBOX !== 'off';
 
 function newKey() {
   return `web-${crypto.randomUUID()}`;
@@ -30,6 +32,7 @@ export function CheckoutPage() {
   const [failure, setFailure] = useState<Failure | null>(null);
   const key = useRef(newKey());
   const inFlight = useRef(false);
+  const alertBox = useRef<HTMLDivElement>(null);
   const saved = (() => {
     try {
       return JSON.parse(localStorage.getItem(SHIPPING_KEY) ?? '{}') as Partial<Shipping>;
@@ -41,6 +44,13 @@ export function CheckoutPage() {
   useEffect(() => {
     if (ready && !user) navigate('/login?next=%2Fcheckout', { replace: true });
   }, [ready, user]);
+  // The outcome is announced and focused: on a phone the message would otherwise be off screen above the button.
+  useEffect(() => {
+    if (failure && alertBox.current) {
+      alertBox.current.focus();
+      alertBox.current.scrollIntoView({ block: 'center' });
+    }
+  }, [failure]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: load once the session is known
   useEffect(() => {
     if (ready && user) void reloadCart();
@@ -74,12 +84,13 @@ export function CheckoutPage() {
     };
     localStorage.setItem(SHIPPING_KEY, JSON.stringify(shipping));
     const provider = String(form.get('provider')) as 'bkash' | 'sslcommerz';
-    const sandboxOutcome = String(form.get('outcome') ?? 'success') as Outcome;
+    const outcome = form.get('outcome');
+    const payment = { provider, ...(SANDBOX && outcome ? { sandboxOutcome: String(outcome) as Outcome } : {}) };
     try {
       const order = await api<Order>('/v1/checkout', {
         method: 'POST',
         headers: { 'idempotency-key': key.current },
-        body: { shipping, payment: { provider, sandboxOutcome } },
+        body: { shipping, payment },
       });
       key.current = newKey();
       await reloadCart();
@@ -121,7 +132,9 @@ export function CheckoutPage() {
           </li>
         ))}
       </ul>
-      <div aria-live="assertive">{failure ? <FailureMessage failure={failure} /> : null}</div>
+      <div aria-live="assertive" ref={alertBox} tabIndex={-1}>
+        {failure ? <FailureMessage failure={failure} /> : null}
+      </div>
       <form onSubmit={submit} aria-busy={submitting}>
         <fieldset disabled={submitting}>
           <legend>{t('checkout.shipping')}</legend>
@@ -170,14 +183,16 @@ export function CheckoutPage() {
           <label className="check">
             <input type="radio" name="provider" value="sslcommerz" /> Card / SSLCommerz
           </label>
-          <label>
-            {t('checkout.outcome')}
-            <select name="outcome" defaultValue="success">
-              <option value="success">Approve</option>
-              <option value="decline">Decline</option>
-              <option value="timeout">Time out</option>
-            </select>
-          </label>
+          {SANDBOX ? (
+            <label>
+              {t('checkout.outcome')}
+              <select name="outcome" defaultValue="success">
+                <option value="success">Approve</option>
+                <option value="decline">Decline</option>
+                <option value="timeout">Time out</option>
+              </select>
+            </label>
+          ) : null}
         </fieldset>
         <button type="submit" className="primary big" disabled={submitting}>
           {submitting

@@ -4,20 +4,23 @@
  * the browser talks to one origin and CORS never comes into it. Browsers are Debian's Chromium
  * driven by playwright-core.
  */
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import { extname, join, normalize, relative } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, extname, join, normalize, relative } from 'node:path';
+import { promisify } from 'node:util';
 import { freePort } from '@dhakacart/devstack';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { Test } from 'tap';
-import { build } from 'vite';
 import { ensureUser } from '../../../services/api/src/seed/seed.ts';
 import { freshDatabase, redisUrl } from '../../../services/api/test/helpers/harness.ts';
 import { startServerProcess } from '../../../services/api/test/helpers/server-process.ts';
 
 export const webRoot = join(import.meta.dirname, '..', '..');
 const dist = join(webRoot, 'dist');
+const run = promisify(execFile);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
@@ -28,7 +31,8 @@ function sourceFiles(dir: string): string[] {
 
 /** Hash of everything that goes into the build: a stale dist/ would test old code. */
 function sourceHash() {
-  const hash = createHash('sha256');
+  // The recipe is part of the hash: a change in how tests build must rebuild.
+  const hash = createHash('sha256').update('vite build, NODE_ENV=production');
   const files = [
     ...sourceFiles(join(webRoot, 'src')),
     join(webRoot, 'index.html'),
@@ -58,7 +62,14 @@ export async function ensureBuilt(): Promise<void> {
     }
     try {
       if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return;
-      await build({ root: webRoot, logLevel: 'warn' });
+      // A child process with NODE_ENV=production: the test runner sets NODE_ENV=test, and under it Vite
+      // would bundle React's development build (double effects, 2x size): not what shoppers get.
+      const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+      await run(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+        cwd: webRoot,
+        env: { ...process.env, NODE_ENV: 'production' },
+        timeout: 120_000,
+      });
       writeFileSync(stamp, wanted);
       return;
     } finally {
@@ -235,6 +246,10 @@ export async function unlabelledFields(page: Page): Promise<string[]> {
 export const screenshotDir = join(webRoot, '..', 'docs', 'screenshots');
 export async function screenshot(page: Page, name: string) {
   mkdirSync(screenshotDir, { recursive: true });
-  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  // Bengali glyphs (৳) come from a web font loaded on first use: wait for it, or screenshots show boxes.
+  await page.evaluate(async () => {
+    await Promise.all(['400', '700'].map((w) => document.fonts.load(`${w} 16px "Noto Sans Bengali"`, '৳')));
+    await document.fonts.ready;
+  });
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false, animations: 'disabled' });
 }
