@@ -46,6 +46,7 @@ async function main() {
   const redisPort = env('REDIS_PORT', 56379);
   const apiPort = env('API_PORT', 3000);
   const prometheusPort = env('PROMETHEUS_PORT', 9090);
+  const webPort = env('WEB_PORT', 8080);
 
   console.log('starting PostgreSQL (data in .data/postgres) and Redis ...');
   const postgres = await startPostgres({ dataDir: join(data, 'postgres'), port: pgPort, durable: true, keepData: true });
@@ -102,6 +103,22 @@ async function main() {
       }
     });
 
+    // The storefront: built from web/ (a second or two), served with /v1 proxied to the API on one origin.
+    const web = join(root, 'web');
+    const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+    await runToEnd(process.execPath, [vite, 'build', web, '--logLevel', 'warn'], { NODE_ENV: 'production' }, 'web-build').catch((error) => {
+      throw new Error(`${(error as Error).message} (run \`npm run build --workspace @dhakacart/web\` to see why)`);
+    });
+    const webProcess = run(
+      process.execPath,
+      [...tsx, join(web, 'server', 'serve.ts')],
+      { HOST: '127.0.0.1', PORT: String(webPort), API_URL: apiUrl },
+      'web',
+    );
+    children.push(webProcess);
+    const webUrl = `http://127.0.0.1:${webPort}`;
+    await waitFor('storefront', async () => (await fetch(webUrl)).ok, 30_000, webProcess);
+
     let prometheusUrl = 'not started (prometheus not installed)';
     if (existsSync('/usr/bin/prometheus')) {
       const dir = join(data, 'prometheus');
@@ -133,7 +150,7 @@ DhakaCart is running (Ctrl-C stops everything):
   PostgreSQL   ${databaseUrl}
   Redis        ${redis.url}
   admin login  admin@dhakacart.local / password in .data/admin-password
-  storefront   not part of the stack yet (issue "Storefront")
+  storefront   ${webUrl}
 `);
   } catch (error) {
     console.error((error as Error).message);

@@ -7,9 +7,8 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { dirname, extname, join, normalize, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '@dhakacart/devstack';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -17,6 +16,7 @@ import type { Test } from 'tap';
 import { ensureUser } from '../../../services/api/src/seed/seed.ts';
 import { freshDatabase, redisUrl } from '../../../services/api/test/helpers/harness.ts';
 import { startServerProcess } from '../../../services/api/test/helpers/server-process.ts';
+import { createStorefrontServer } from '../../server/static-proxy.ts';
 
 export const webRoot = join(import.meta.dirname, '..', '..');
 const dist = join(webRoot, 'dist');
@@ -78,49 +78,9 @@ export async function ensureBuilt(): Promise<void> {
   }
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-};
-
 /** Static files from dist/ with the SPA fallback, and /v1 proxied to the API (what nginx does in the cluster). */
 export async function serveStorefront(t: Test, apiUrl: string): Promise<string> {
-  const api = new URL(apiUrl);
-  const index = readFileSync(join(dist, 'index.html'));
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname.startsWith('/v1/') || url.pathname === '/v1') {
-      const upstream = httpRequest(
-        { host: api.hostname, port: api.port, method: req.method, path: req.url, headers: { ...req.headers, host: api.host } },
-        (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        },
-      );
-      upstream.on('error', () => {
-        if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { code: 'BAD_GATEWAY', message: 'the API is not answering', requestId: '-' } }));
-      });
-      req.pipe(upstream);
-      return;
-    }
-    const file = normalize(join(dist, decodeURIComponent(url.pathname)));
-    if (file.startsWith(dist) && existsSync(file) && statSync(file).isFile()) {
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(readFileSync(file));
-    } else if (extname(url.pathname)) {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('not found');
-    } else {
-      res.writeHead(200, { 'content-type': TYPES['.html'], 'cache-control': 'no-cache' });
-      res.end(index);
-    }
-  });
+  const server = createStorefrontServer({ dist, apiUrl });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   t.teardown(() => {

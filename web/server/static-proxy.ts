@@ -1,0 +1,61 @@
+/**
+ * The built storefront (dist/) with the single-page-app fallback, and /v1 proxied to the API, on one
+ * origin: what nginx does in the cluster, for `make up` and the browser tests. No CORS is involved.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
+};
+
+export function createStorefrontServer(options: { dist: string; apiUrl: string }): Server {
+  const api = new URL(options.apiUrl);
+  const dist = normalize(options.dist);
+  const index = readFileSync(join(dist, 'index.html'));
+  const common = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin' };
+  return createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) {
+      const upstream = httpRequest(
+        { host: api.hostname, port: api.port, method: req.method, path: req.url, headers: { ...req.headers, host: api.host } },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      upstream.on('error', () => {
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'BAD_GATEWAY', message: 'the API is not answering', requestId: '-' } }));
+      });
+      req.pipe(upstream);
+      return;
+    }
+    let path: string;
+    try {
+      path = normalize(join(dist, decodeURIComponent(url.pathname)));
+    } catch {
+      res.writeHead(400, common).end();
+      return;
+    }
+    if (path.startsWith(dist) && existsSync(path) && statSync(path).isFile()) {
+      // Hashed asset names never change content: cache them for good; everything else revalidates.
+      const cache = url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+      res.writeHead(200, { ...common, 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': cache });
+      res.end(readFileSync(path));
+    } else if (extname(url.pathname)) {
+      res.writeHead(404, { ...common, 'content-type': 'text/plain' }).end('not found');
+    } else {
+      res.writeHead(200, { ...common, 'content-type': TYPES['.html'], 'cache-control': 'no-cache' }).end(index);
+    }
+  });
+}
