@@ -40,6 +40,7 @@ backup_s3_secret_access_key: "$(hex 32)"
 app_jwt_secret: "$(hex 48)"
 grafana_admin_password: "$(hex 16)"
 alertmanager_webhook_url: "${DC_ALERT_WEBHOOK_URL:-}"
+alertmanager_smtp_password: "${DC_ALERT_SMTP_PASSWORD:-}"
 acme_email: "${DC_ACME_EMAIL:-}"
 YAML
 # Only the password file named here, even if the environment names another.

@@ -4,10 +4,14 @@
  * expression reads.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage } from 'node:http';
+import { freePort, spawnServer, stopChild, waitFor } from '@dhakacart/devstack';
+import type { Test } from 'tap';
 
 export const repo = join(import.meta.dirname, '..', '..', '..');
 export const helm = join(repo, '.cache', 'charts', 'bin', 'helm');
@@ -131,4 +135,112 @@ export function exposedMetricNames(exposition: string): Set<string> {
     if (sample) names.add(sample[1] as string);
   }
   return names;
+}
+
+// --------------------------------------------------------------------------- real servers
+
+export const ALERTMANAGER_CONFIG = join(repo, 'ansible', 'roles', 'platform', 'files', 'alertmanager.yaml');
+
+export interface Received {
+  path: string;
+  body: any;
+  at: number;
+}
+
+/** A local chat/webhook endpoint: records every JSON POST it gets. */
+export async function webhookReceiver(t: Test): Promise<{ url: string; received: Received[] }> {
+  const received: Received[] = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      try {
+        received.push({ path: req.url ?? '', body: JSON.parse(body), at: Date.now() });
+      } catch {
+        received.push({ path: req.url ?? '', body, at: Date.now() });
+      }
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
+  const address = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${address.port}`, received };
+}
+
+/**
+ * The project's Alertmanager config made runnable here: the receivers' secret
+ * files point at files in `dir` (chat URL = the local receiver), email goes to a
+ * closed local port, and the waits are shortened when asked.
+ */
+export function localAlertmanagerConfig(
+  dir: string,
+  chatUrl: string,
+  closedPort: number,
+  fast = false,
+): string {
+  writeFileSync(join(dir, 'chat-webhook-url'), chatUrl);
+  writeFileSync(join(dir, 'smtp-password'), 'not-a-real-password');
+  let text = readFileSync(ALERTMANAGER_CONFIG, 'utf8')
+    .replaceAll('/etc/alertmanager/secrets/alertmanager-receivers', dir)
+    .replace(/smtp_smarthost: \S+/, `smtp_smarthost: 127.0.0.1:${closedPort}`)
+    .replace('smtp_require_tls: true', 'smtp_require_tls: false');
+  if (fast) text = text.replace(/group_wait: \S+/g, 'group_wait: 1s').replace(/group_interval: \S+/g, 'group_interval: 1s');
+  return text;
+}
+
+export async function startAlertmanager(t: Test, dir: string, configText: string): Promise<string> {
+  const port = await freePort();
+  const config = join(dir, 'alertmanager.yml');
+  writeFileSync(config, configText);
+  const child = spawnServer(
+    '/usr/bin/prometheus-alertmanager',
+    [
+      `--config.file=${config}`,
+      `--storage.path=${join(dir, 'am-data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
+    { logPrefix: '[alertmanager]' },
+  );
+  t.teardown(() => stopChild(child));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('alertmanager', async () => (await fetch(`${url}/-/ready`)).ok, 20_000, child);
+  return url;
+}
+
+export async function startPrometheus(t: Test, dir: string, configText: string): Promise<string> {
+  const port = await freePort();
+  const config = join(dir, 'prometheus.yml');
+  writeFileSync(config, configText);
+  const child = spawnServer(
+    '/usr/bin/prometheus',
+    [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${join(dir, 'prom-data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--rules.alert.resend-delay=1s',
+      '--log.level=warn',
+    ],
+    { logPrefix: '[prometheus]' },
+  );
+  t.teardown(() => stopChild(child));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('prometheus', async () => (await fetch(`${url}/-/ready`)).ok, 30_000, child);
+  return url;
+}
+
+/** Poll until `probe` returns a value (not undefined), at most `ms`. */
+export async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const got = await probe();
+    if (got !== undefined) return got;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
