@@ -18,11 +18,17 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; img-src 'self' data:; style-src 'self'; font-src 'self'; connect-src 'self'; " +
+  "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
 export function createStorefrontServer(options: { dist: string; apiUrl: string }): Server {
   const api = new URL(options.apiUrl);
   const dist = normalize(options.dist);
   const index = readFileSync(join(dist, 'index.html'));
   const common = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin' };
+  // The same policy as web/nginx.conf: the browser tests run the app under it, so a violation fails them.
+  const page = { ...common, 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-frame-options': 'DENY' };
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) {
@@ -50,12 +56,13 @@ export function createStorefrontServer(options: { dist: string; apiUrl: string }
     if (path.startsWith(dist) && existsSync(path) && statSync(path).isFile()) {
       // Hashed asset names never change content: cache them for good; everything else revalidates.
       const cache = url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
-      res.writeHead(200, { ...common, 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': cache });
+      const headers = extname(path) === '.html' ? page : common;
+      res.writeHead(200, { ...headers, 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': cache });
       res.end(readFileSync(path));
     } else if (extname(url.pathname)) {
       res.writeHead(404, { ...common, 'content-type': 'text/plain' }).end('not found');
     } else {
-      res.writeHead(200, { ...common, 'content-type': TYPES['.html'], 'cache-control': 'no-cache' }).end(index);
+      res.writeHead(200, { ...page, 'content-type': TYPES['.html'], 'cache-control': 'no-cache' }).end(index);
     }
   });
 }

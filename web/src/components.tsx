@@ -34,12 +34,12 @@ export function ProductImage({ src, alt, size = 'card' }: { src: string | null |
   const [failed, setFailed] = useState(false);
   if (!src || failed) {
     return (
-      <div className={`img placeholder ${size}`} role="img" aria-label={alt}>
+      <div className={`img placeholder img-${size}`} role="img" aria-label={alt}>
         {alt.slice(0, 1)}
       </div>
     );
   }
-  return <img className={`img ${size}`} src={src} alt={alt} loading="lazy" width={320} height={320} onError={() => setFailed(true)} />;
+  return <img className={`img img-${size}`} src={src} alt={alt} loading="lazy" width={320} height={320} onError={() => setFailed(true)} />;
 }
 
 export function ProductCard({ product }: { product: ProductSummary }) {

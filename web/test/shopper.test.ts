@@ -32,6 +32,11 @@ t.test('browse → search (typo) → guest cart → login merges → keyboard ch
   const customer = await shop.user('customer');
   const { page } = await shop.shopper(1280);
   const checkoutRequests: string[] = [];
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) problems.push(m.text());
+  });
   page.on('request', (r) => {
     if (r.method() === 'POST' && new URL(r.url()).pathname === '/v1/checkout') checkoutRequests.push(r.headers()['idempotency-key'] ?? '');
   });
@@ -122,6 +127,7 @@ t.test('browse → search (typo) → guest cart → login merges → keyboard ch
   await page.locator('.order-row').first().waitFor();
   t.equal(await page.locator('.order-row').count(), 1, 'the order is in the order history');
   t.match(await page.locator('.order-row').textContent(), /Paid/);
+  t.same(problems, [], 'no uncaught errors and no Content-Security-Policy violations on the way');
 });
 
 t.test('phone width (360 px): no horizontal scroll, labelled fields, screenshots', async (t) => {
@@ -159,5 +165,97 @@ t.test('phone width (360 px): no horizontal scroll, labelled fields, screenshots
     t.equal(await horizontalOverflow(page), 0, `${path}: no horizontal scroll at 360 px`);
     t.same(await unlabelledFields(page), [], `${path}: every field is labelled`);
     await screenshot(page, name);
+  }
+});
+
+t.test('filters: brand, price range and in-stock narrow the results and live in the URL', async (t) => {
+  const { page } = await shop.shopper(1280);
+  await page.goto('/c/smartphones');
+  await page.locator('.card').first().waitFor();
+  await page.getByText('Filters', { exact: true }).click();
+  await page.getByRole('checkbox', { name: 'Samsung' }).check();
+  await page.getByRole('checkbox', { name: 'Xiaomi' }).check();
+  await page.getByLabel('Max price (৳)').fill('30,000');
+  await page.getByLabel('In stock only').check();
+  await page.getByLabel('Sort by').selectOption('price_desc');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.waitForURL(/brand=Samsung&brand=Xiaomi&maxPrice=3000000&inStock=true&sort=price_desc/);
+  await page.locator('.card').first().waitFor();
+  const cards = await page.locator('.card').evaluateAll((els) =>
+    els.map((el) => ({
+      brand: el.querySelector('.card-brand')?.textContent ?? '',
+      price: Number((el.querySelector('.price strong')?.textContent ?? '').replace(/[^\d]/g, '')),
+      stock: el.querySelector('.stock')?.textContent ?? '',
+    })),
+  );
+  t.ok(cards.length > 0, `${cards.length} results`);
+  t.ok(
+    cards.every((c) => ['Samsung', 'Xiaomi'].includes(c.brand)),
+    'only the chosen brands',
+  );
+  t.ok(
+    cards.every((c) => c.price <= 30_000),
+    'nothing above ৳30,000',
+  );
+  t.ok(
+    cards.every((c) => c.stock !== 'Out of stock'),
+    'nothing out of stock',
+  );
+  t.same(
+    cards.map((c) => c.price),
+    [...cards.map((c) => c.price)].sort((a, b) => b - a),
+    'sorted by price, high to low',
+  );
+  await page.reload();
+  await page.locator('.card').first().waitFor();
+  t.equal(await page.locator('.card').count(), cards.length, 'a reload shows the same filtered results');
+  await page.getByText('Filters', { exact: true }).click();
+  t.ok(await page.getByRole('checkbox', { name: 'Samsung' }).isChecked(), 'the form shows the filters in use');
+  t.equal(await page.getByLabel('Max price (৳)').inputValue(), '30000');
+
+  await page.goto('/search?q=zzqxv');
+  await page.getByText('No products match').waitFor();
+  t.pass('a search without results says so');
+});
+
+t.test('register: a new account keeps the guest cart', async (t) => {
+  const { page } = await shop.shopper(360);
+  await page.goto(`/p/${product.slug}`);
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await page.getByText('Added to cart').waitFor();
+  await page.goto('/register');
+  t.same(await unlabelledFields(page), [], 'every registration field is labelled');
+  await page.getByLabel('Your name').fill('Nusrat Jahan');
+  await page.getByLabel('Email').fill(`nusrat-${Date.now()}@example.test`);
+  await page.getByLabel('Password').fill('a long enough passphrase');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('button', { name: 'Log out' }).waitFor();
+  await page.goto('/cart');
+  await page.getByTestId('cart-line').waitFor();
+  t.match(await page.getByTestId('cart-line').textContent(), product.name, 'the guest cart is now the account cart');
+});
+
+t.test('page basics: language, title, one h1, alt text, named buttons, no unlabelled fields', async (t) => {
+  const { page } = await shop.shopper(1280);
+  for (const path of ['/', '/c/smartphones', `/p/${product.slug}`, '/cart', '/login']) {
+    await page.goto(path);
+    await page.locator('h1').first().waitFor();
+    await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => {});
+    const report = await page.evaluate(() => ({
+      lang: document.documentElement.lang,
+      title: document.title,
+      description: document.querySelector('meta[name=description]')?.getAttribute('content') ?? '',
+      h1: document.querySelectorAll('h1').length,
+      imagesWithoutAlt: [...document.querySelectorAll('img')].filter((i) => !i.getAttribute('alt')).length,
+      unnamedButtons: [...document.querySelectorAll('button, a[href]')].filter(
+        (b) => !(b.textContent?.trim() || b.getAttribute('aria-label')),
+      ).length,
+    }));
+    t.same(
+      { ...report, description: report.description.length > 20 },
+      { lang: 'en', title: 'DhakaCart', description: true, h1: 1, imagesWithoutAlt: 0, unnamedButtons: 0 },
+      `${path}: basics`,
+    );
+    t.same(await unlabelledFields(page), [], `${path}: fields labelled`);
   }
 });
