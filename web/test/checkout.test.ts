@@ -200,3 +200,21 @@ t.test('an expired access token is refreshed without the shopper noticing', asyn
   await page.getByRole('link', { name: 'Log in' }).waitFor();
   t.equal(await page.getByRole('button', { name: 'Log out' }).count(), 0, 'after logout a reload stays logged out');
 });
+
+t.test('a paid order can be cancelled by the shopper; someone else cannot see it', async (t) => {
+  const { page } = await atCheckout(products[4] ?? (products[0] as Product));
+  await page.getByRole('button', { name: /Place order and pay/ }).click();
+  await page.waitForURL(/\/orders\/[0-9a-f-]{36}/);
+  const orderUrl = new URL(page.url()).pathname;
+  await page.getByRole('button', { name: 'Cancel order' }).click();
+  await page.getByTestId('order-status').getByText('Cancelled').waitFor();
+  t.equal(await page.getByRole('button', { name: 'Cancel order' }).count(), 0, 'a cancelled order offers no cancel button');
+
+  const other = await shop.user('customer');
+  const stranger = (await shop.shopper(360)).page;
+  await stranger.goto('/');
+  await login(stranger, other.email, other.password);
+  await stranger.goto(orderUrl);
+  await stranger.getByRole('alert').getByText('Page not found').waitFor();
+  t.pass("another customer's order is not found");
+});

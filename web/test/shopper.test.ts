@@ -213,6 +213,15 @@ t.test('filters: brand, price range and in-stock narrow the results and live in 
   t.ok(await page.getByRole('checkbox', { name: 'Samsung' }).isChecked(), 'the form shows the filters in use');
   t.equal(await page.getByLabel('Max price (৳)').inputValue(), '30000');
 
+  await page.goto('/c/smartphones?sort=name_asc');
+  await page.locator('.card').first().waitFor();
+  const firstPage = await page.locator('.card-name').allTextContents();
+  await page.getByRole('button', { name: 'Show more' }).click();
+  await page.locator('.card').nth(firstPage.length).waitFor();
+  const both = await page.locator('.card-name').allTextContents();
+  t.equal(new Set(both).size, both.length, `"Show more" appends the next page (${firstPage.length} → ${both.length}), no repeats`);
+  t.same(both.slice(0, firstPage.length), firstPage, 'the first page stays in place');
+
   await page.goto('/search?q=zzqxv');
   await page.getByText('No products match').waitFor();
   t.pass('a search without results says so');
