@@ -197,20 +197,37 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   return body as T;
 }
 
-/** One refresh at a time: refresh tokens rotate, and reusing one revokes the whole family. */
+/**
+ * One refresh at a time, across tabs too: refresh tokens rotate and presenting a used one revokes the
+ * whole family (every tab logged out). Tabs share the token in localStorage, so each refresh takes a
+ * Web Lock and reads the token only once it holds it: the second tab then uses the first one's new token.
+ */
 export function refreshSession(): Promise<Session | null> {
-  const refreshToken = localStorage.getItem(REFRESH_KEY);
-  if (!refreshToken) return Promise.resolve(null);
-  refreshInFlight ??= api<Session>('/v1/auth/refresh', { method: 'POST', body: { refreshToken }, noRefresh: true })
-    .then(adopt)
-    .catch((error: unknown) => {
-      if (error instanceof ApiError && error.status === 401) dropSession();
+  if (!localStorage.getItem(REFRESH_KEY)) return Promise.resolve(null);
+  const attempt = async (): Promise<Session | null> => {
+    const refreshToken = localStorage.getItem(REFRESH_KEY);
+    if (!refreshToken) return null;
+    try {
+      return adopt(await api<Session>('/v1/auth/refresh', { method: 'POST', body: { refreshToken }, noRefresh: true }));
+    } catch (error) {
+      // Only a refusal ends the session; a network failure keeps the token for the next try.
+      if (error instanceof ApiError && error.status === 401 && localStorage.getItem(REFRESH_KEY) === refreshToken) dropSession();
       return null;
-    })
-    .finally(() => {
-      refreshInFlight = null;
-    });
-  return refreshInFlight;
+    }
+  };
+  if (refreshInFlight) return refreshInFlight;
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  const locked = locks
+    ? new Promise<Session | null>((resolve, reject) => {
+        // The lock is held until the callback's promise settles.
+        locks.request('dc.refresh', () => attempt().then(resolve, reject)).catch(reject);
+      })
+    : attempt();
+  const inFlight = locked.finally(() => {
+    refreshInFlight = null;
+  });
+  refreshInFlight = inFlight;
+  return inFlight;
 }
 
 export const auth = {

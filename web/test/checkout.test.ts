@@ -218,3 +218,21 @@ t.test('a paid order can be cancelled by the shopper; someone else cannot see it
   await stranger.getByRole('alert').getByText('Page not found').waitFor();
   t.pass("another customer's order is not found");
 });
+
+t.test('two tabs refreshing at the same moment stay signed in (rotating refresh tokens are not reused)', async (t) => {
+  const customer = await shop.user('customer');
+  const { context, page: first } = await shop.shopper(1280);
+  await first.goto('/');
+  await login(first, customer.email, customer.password);
+  const second = await context.newPage();
+  const third = await context.newPage();
+  // Three tabs start together: each restores the session from the one stored refresh token.
+  await Promise.all([first.goto('/orders'), second.goto('/orders'), third.goto('/orders')]);
+  for (const tab of [first, second, third]) {
+    await tab.getByText('You have not ordered anything yet.').waitFor();
+  }
+  t.pass('every tab restored the session');
+  await first.reload();
+  await first.getByText('You have not ordered anything yet.').waitFor();
+  t.equal(await first.getByRole('button', { name: 'Log out' }).count(), 1, 'the token family was not revoked');
+});
