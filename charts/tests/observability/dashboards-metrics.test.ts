@@ -44,7 +44,7 @@ if (missing) {
 
   t.test('the chart ships the shop health and API dashboards to Grafana', async (t) => {
     const uids = dashboards.map((d) => d.json.uid);
-    t.same(uids.sort(), ['dhakacart-api-red', 'dhakacart-logs', 'dhakacart-shop-health']);
+    t.same(uids.sort(), ['dhakacart-api-red', 'dhakacart-data', 'dhakacart-logs', 'dhakacart-shop-health']);
     for (const d of dashboards) {
       t.equal(d.labels.grafana_dashboard, '1', `${d.name}: labelled for Grafana's sidecar`);
       t.ok(d.json.title && d.json.panels.length >= 6, `${d.json.title}: ${d.json.panels.length} panels`);
