@@ -30,6 +30,8 @@ t.test('fuzzing the whole API from its OpenAPI document', async (t) => {
     RATE_LIMIT_PER_MINUTE: '1000000',
     LOGIN_RATE_LIMIT_PER_MINUTE: '1000000',
     PAYMENT_TIMEOUT_MS: '100',
+    // Correctness, not capacity: on a busy CI machine load shedding would answer 503 by design.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
     LOG_LEVEL: 'warn',
   });
   const login = await fetch(`${server.url}/v1/auth/login`, {
@@ -73,5 +75,5 @@ t.test('fuzzing the whole API from its OpenAPI document', async (t) => {
   t.equal(code, 0, `schemathesis found no failures\n${code === 0 ? summary.split('\n').slice(-8).join('\n') : output.slice(-12_000)}`);
   t.match(output, /(\d+) passed/, 'operations were exercised');
   const serverErrors = server.logs.filter((l) => l.msg === 'request failed');
-  t.equal(serverErrors.length, 0, `no 5xx in the server log (${serverErrors.length})`);
+  t.equal(serverErrors.length, 0, `no 5xx in the server log: ${JSON.stringify(serverErrors.slice(0, 5))}`);
 });
