@@ -120,7 +120,7 @@ t.test('an answer lost on the network is retried with the same Idempotency-Key: 
   await page.route('**/v1/checkout', async (route) => {
     if (lost) return route.continue();
     lost = true;
-    await route.fetch({ timeout: 10_000 });
+    await route.fetch({ timeout: 20_000 });
     await route.abort('connectionreset');
   });
   await page.getByRole('button', { name: /Place order and pay/ }).click();
@@ -176,7 +176,7 @@ t.test('an expired access token is refreshed without the shopper noticing', asyn
   await page.goto('/');
   await login(page, customer.email, customer.password);
   let expired = false;
-  const refreshed = page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/auth/refresh', { timeout: 10_000 });
+  const refreshed = page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/auth/refresh', { timeout: 20_000 });
   // The first orders call answers as the API does for an expired token.
   await page.route('**/v1/orders?**', (route) => {
     if (expired) return route.continue();

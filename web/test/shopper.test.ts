@@ -75,7 +75,7 @@ t.test('browse → search (typo) → guest cart → login merges → keyboard ch
 
   await page.reload();
   await page.getByRole('heading', { level: 1, name: product.name }).waitFor();
-  await page.waitForFunction(() => document.querySelector('[data-testid=cart-count]')?.textContent === '1', undefined, { timeout: 5_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid=cart-count]')?.textContent === '1', undefined, { timeout: 15_000 });
   t.pass('the guest cart survives a reload');
 
   await login(page, customer.email, customer.password);
@@ -267,4 +267,10 @@ t.test('page basics: language, title, one h1, alt text, named buttons, no unlabe
     );
     t.same(await unlabelledFields(page), [], `${path}: fields labelled`);
   }
+  await page.goto('/');
+  await page.locator('h1').first().waitFor();
+  await page.keyboard.press('Tab');
+  t.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content', 'the first Tab reaches the skip link');
+  await page.keyboard.press('Enter');
+  t.equal(await page.evaluate(() => document.activeElement?.id), 'main', 'the skip link moves focus to the content');
 });

@@ -17,6 +17,7 @@ function ProductView({ product }: { product: ProductDetail }) {
   const [busy, setBusy] = useState(false);
   const [added, setAdded] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const [shown, setShown] = useState(0);
   const inCart = cart?.items.find((i) => i.productId === product.id)?.quantity ?? 0;
   const max = Math.min(10, product.stock);
 
@@ -41,7 +42,23 @@ function ProductView({ product }: { product: ProductDetail }) {
       </nav>
       <div className="product-main">
         <div className="gallery">
-          <ProductImage src={product.images[0]} alt={product.name} size="large" />
+          <ProductImage key={shown} src={product.images[shown]} alt={product.name} size="large" />
+          {product.images.length > 1 ? (
+            <ul className="thumbs">
+              {product.images.map((src, i) => (
+                <li key={src}>
+                  <button
+                    type="button"
+                    aria-pressed={i === shown}
+                    aria-label={`Photo ${i + 1} of ${product.images.length}`}
+                    onClick={() => setShown(i)}
+                  >
+                    {i + 1}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </div>
         <div className="buy">
           <p className="card-brand">{product.brand}</p>
