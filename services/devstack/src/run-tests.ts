@@ -18,6 +18,8 @@ import { startRedis } from './redis.js';
 const root = join(import.meta.dirname, '..', '..', '..');
 const concurrency = Number(process.env.TEST_CONCURRENCY ?? 2);
 const fileTimeoutMs = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 300_000);
+// Shell suites build whole environments (a debootstrap root, helm renders): a longer bound.
+const suiteTimeoutMs = Number(process.env.TEST_SUITE_TIMEOUT_MS ?? 900_000);
 const filter = process.argv.slice(2);
 
 interface Result {
@@ -44,7 +46,7 @@ function testDirs(): string[] {
   return [...services, join(root, 'web', 'test'), join(root, 'charts', 'tests')];
 }
 
-function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Result> {
+function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs = fileTimeoutMs): Promise<Result> {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -56,9 +58,9 @@ function run(name: string, command: string, args: string[], env: NodeJS.ProcessE
       output += d;
     });
     const timer = setTimeout(() => {
-      output += `\n# runner: killed after ${fileTimeoutMs} ms\n`;
+      output += `\n# runner: killed after ${timeoutMs} ms\n`;
       child.kill('SIGKILL');
-    }, fileTimeoutMs);
+    }, timeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const counts = parseCounts(output);
@@ -125,7 +127,7 @@ async function main() {
   await Promise.all(workers);
   // Shell suites run after the TypeScript ones, alone: they are CPU-heavy (helm, checkov, ansible).
   for (const suite of shellSuites) {
-    report(await run(suite, 'bash', [join(root, suite)], env, root));
+    report(await run(suite, 'bash', [join(root, suite)], env, root, suiteTimeoutMs));
   }
   await stopServers();
 
