@@ -177,8 +177,25 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
   }
 }
 
+/** Wait, unless the caller gives up first (then throw its AbortError, which pages ignore). */
+function pause(ms: number, signal?: AbortSignal) {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
+  });
+}
+
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   let res = await send(path, options);
+  // A read refused for a moment (load shedding, a database failover, a pod going away) is tried once
+  // more after the Retry-After the API sends (at most 3 s) before the shopper sees an error.
+  if ([502, 503, 504].includes(res.status) && (options.method ?? 'GET') === 'GET') {
+    await pause(Math.min(Number(res.headers.get('retry-after')) || 1, 3) * 1000, options.signal);
+    res = await send(path, options);
+  }
   if (res.status === 401 && !options.noRefresh && localStorage.getItem(REFRESH_KEY)) {
     if (await refreshSession()) res = await send(path, options);
   }

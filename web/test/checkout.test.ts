@@ -170,6 +170,25 @@ t.test('when the API fails the shopper gets a clear message and a retry, not a b
   t.pass('a network failure is explained too');
 });
 
+t.test('a read refused once (503 with Retry-After) is retried by itself: the shopper sees no error', async (t) => {
+  const { page } = await shop.shopper(1280);
+  let refused = 0;
+  await page.route('**/v1/products?**', (route) => {
+    if (refused > 0) return route.continue();
+    refused += 1;
+    return route.fulfill({
+      status: 503,
+      headers: { 'retry-after': '1' },
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'OVERLOADED', message: 'busy', requestId: 'r' } }),
+    });
+  });
+  await page.goto('/c/smartphones');
+  await page.locator('.card').first().waitFor();
+  t.equal(refused, 1, 'the first answer was a 503');
+  t.equal(await page.getByRole('alert').count(), 0, 'no error was shown');
+});
+
 t.test('an expired access token is refreshed without the shopper noticing', async (t) => {
   const customer = await shop.user('customer');
   const { page } = await shop.shopper(1280);
