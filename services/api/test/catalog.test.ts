@@ -75,6 +75,14 @@ t.test('catalog', async (t) => {
     const typo = await get('/v1/products?q=samsng%20galaxy&limit=10');
     t.ok(typo.body.items.length > 0, '"samsng galaxy" still finds products');
     t.match(typo.body.items[0].name, /Samsung Galaxy/i, 'best match first');
+    const oneWord = await get('/v1/products?q=samsng&limit=5');
+    t.ok(oneWord.body.items.length > 0, 'a single misspelt word ("samsng") finds products');
+    t.ok(
+      oneWord.body.items.every((p: { brand: string }) => p.brand === 'Samsung'),
+      'and they are Samsung products',
+    );
+    const iphone = await get('/v1/products?q=iphon&limit=5');
+    t.match(iphone.body.items[0]?.name, /iPhone/, '"iphon" finds iPhones');
     const nothing = await get('/v1/products?q=zzqqxxjj');
     t.same(nothing.body.items, []);
     const paged = await get('/v1/products?q=laptop&limit=5');

@@ -90,8 +90,10 @@ export async function listProducts(db: Db, query: ListQuery): Promise<{ items: P
   const cursor = decodeCursor(query.cursor);
 
   const where: Prisma.Sql[] = [Prisma.sql`p.active`];
-  // Full-text match for words, trigram word similarity for typos ("samsng", "iphon").
-  if (q) where.push(Prisma.sql`(p.search_vector @@ websearch_to_tsquery('simple', ${q}) OR ${q} <% lower(p.name))`);
+  // Full-text match for words, trigram word similarity for typos ("samsng", "iphon"). The 0.45
+  // threshold (pg_trgm's default for <% is 0.6) lets a one-word query with one missing letter match;
+  // over a few thousand products the scan costs a few milliseconds and results are cached.
+  if (q) where.push(Prisma.sql`(p.search_vector @@ websearch_to_tsquery('simple', ${q}) OR word_similarity(${q}, lower(p.name)) >= 0.45)`);
   if (query.category) {
     where.push(Prisma.sql`c.id IN (
       SELECT id FROM categories WHERE slug = ${query.category}
