@@ -85,7 +85,7 @@ if (missing) {
     // Real traffic, so the request metrics exist too.
     await fetch(`${api.url}/v1/products?limit=1`);
     await until('request metrics scraped', 10_000, async () => ((await query('http_request_duration_seconds_count')).length ? true : undefined));
-    t.same(chat.received, [], 'nothing is sent while the shop is healthy');
+    t.same(chat.received, [], `nothing is sent while the shop is healthy: ${JSON.stringify(chat.received).slice(0, 2000)}`);
 
     // Break it.
     const killedAt = Date.now();
