@@ -23,6 +23,7 @@ import ipaddress
 import os
 import re
 import sys
+import urllib.parse
 from dataclasses import dataclass, field
 
 import jsonschema
@@ -48,8 +49,10 @@ EXTERNAL = {
     "cnpg-operator": ("cnpg-system", {"app.kubernetes.io/name": "cloudnative-pg"}),
     "kube-dns": ("kube-system", {"k8s-app": "kube-dns"}),
 }
+# Secrets the lab render references but no chart creates: Ansible makes them in
+# the namespace (check_contract.py proves it, key by key).
+EXTERNAL_SECRETS = ("dhakacart-backup-s3", "dhakacart-backup-ca", "dhakacart-jwt")
 KUBE_API_IP = "192.168.56.11"  # a K3s server node (kube-router evaluates policy after DNAT)
-BACKUP_STORE_IP = "192.168.56.40"
 
 
 # --------------------------------------------------------------------------- results
@@ -146,6 +149,13 @@ def workloads(objs: list[dict]) -> list[Workload]:
                       "app.kubernetes.io/component": "database",
                       "app.kubernetes.io/managed-by": "cloudnative-pg"}
             out.append(Workload(kind, meta["name"], labels, None, dict(CNPG_INSTANCE_PORTS), "database"))
+            # CNPG's initdb/join/recovery Jobs (pkg/specs/jobs.go): cnpg.io/jobRole, no podRole.
+            job_labels = {"cnpg.io/cluster": meta["name"], "cnpg.io/jobRole": "join",
+                          "cnpg.io/instanceName": f"{meta['name']}-2",
+                          "app.kubernetes.io/name": "postgresql",
+                          "app.kubernetes.io/component": "database",
+                          "app.kubernetes.io/managed-by": "cloudnative-pg"}
+            out.append(Workload("Job", f"{meta['name']}-2-join", job_labels, None, {}, "database-job"))
             continue
         elif kind == "Pooler":
             labels = dict(((o["spec"].get("template") or {}).get("metadata") or {}).get("labels") or {})
@@ -422,8 +432,12 @@ def check_secrets(objs, wls, external: set[str]) -> list[str]:
                     need(w.ident, ef["secretRef"]["name"])
     for o in objs:
         if o["kind"] == "ObjectStore":
-            for k in ("accessKeyId", "secretAccessKey"):
-                need(ident(o), o["spec"]["configuration"]["s3Credentials"][k]["name"])
+            conf = o["spec"]["configuration"]
+            for k in ("accessKeyId", "secretAccessKey", "region"):
+                if k in conf.get("s3Credentials", {}):
+                    need(ident(o), conf["s3Credentials"][k]["name"])
+            if "endpointCA" in conf:
+                need(ident(o), conf["endpointCA"]["name"])
     for o in objs:
         if o["kind"] == "Secret" and o.get("stringData", {}).get("url", "").startswith("redis://:@"):
             problems.append(f"{ident(o)}: Redis URL has an empty password")
@@ -580,6 +594,20 @@ def scrape_targets(objs, wls) -> set[tuple[str, int]]:
     return out
 
 
+def backup_store(objs) -> tuple[str, int] | str:
+    """(IP, port) of the rendered ObjectStore's endpoint, or why it cannot be checked."""
+    stores = [o for o in objs if o["kind"] == "ObjectStore"]
+    if not stores:
+        return "backup is on but no ObjectStore is rendered"
+    url = urllib.parse.urlsplit(stores[0]["spec"]["configuration"].get("endpointURL", ""))
+    try:
+        ip = str(ipaddress.ip_address(url.hostname or ""))
+    except ValueError:
+        return (f"ObjectStore endpointURL {url.geturl()!r}: host is not an IP address, "
+                "so no egress policy can be checked against it")
+    return ip, url.port or (443 if url.scheme == "https" else 80)
+
+
 def check_network(objs, wls, flags: set[str]) -> list[str]:
     problems = []
     policies = [o for o in objs if o["kind"] == "NetworkPolicy"]
@@ -604,8 +632,13 @@ def check_network(objs, wls, flags: set[str]) -> list[str]:
     ports.setdefault("traefik", [(8000, "TCP")])
     actors["kube-api"] = Actor("kube-api", "", {}, ip=KUBE_API_IP)
     ports["kube-api"] = [(6443, "TCP")]
-    actors["backup-store"] = Actor("backup-store", "", {}, ip=BACKUP_STORE_IP)
-    ports["backup-store"] = [(3900, "TCP")]
+    store = backup_store(objs)
+    if "backup" in flags:
+        if isinstance(store, str):
+            problems.append(store)
+        else:
+            actors["backup-store"] = Actor("backup-store", "", {}, ip=store[0])
+            ports["backup-store"] = [(store[1], "TCP")]
 
     have = set(actors)
     expected = set()
@@ -616,7 +649,8 @@ def check_network(objs, wls, flags: set[str]) -> list[str]:
             ("migrate", "database", 5432),
             ("database", "database", 5432), ("database", "database", 8000),
             ("cnpg-operator", "database", 5432), ("cnpg-operator", "database", 8000),
-            ("database", "kube-api", 6443)]
+            ("database", "kube-api", 6443),
+            ("database-job", "database", 5432), ("database-job", "kube-api", 6443)]
     if "pooler" in have:
         want += [("api", "pooler", 5432), ("pooler", "database", 5432), ("pooler", "kube-api", 6443)]
     else:
@@ -626,8 +660,9 @@ def check_network(objs, wls, flags: set[str]) -> list[str]:
     want += [("prometheus", d, p) for d, p in scrape_targets(objs, wls)]
     if "test" in have:
         want += [("test", "api", 3000), ("test", "web", 8080)]
-    if "backup" in flags:
-        want += [("database", "backup-store", 3900)]
+    if "backup-store" in have:
+        want += [("database", "backup-store", ports["backup-store"][0][0]),
+                 ("database-job", "backup-store", ports["backup-store"][0][0])]
     if "acme" in flags:
         want += [("traefik", "acme-solver", 8089)]
     for s, d, p in want:
@@ -797,7 +832,7 @@ def main() -> int:
     ap.add_argument("--crds", required=True)
     ap.add_argument("--repo", required=True)
     ap.add_argument("--kube-version", action="append", default=[])
-    ap.add_argument("--external-secret", action="append", default=[],
+    ap.add_argument("--external-secret", action="append", default=list(EXTERNAL_SECRETS),
                     help="Secrets created outside the charts (documented in docs/runbooks/helm.md)")
     ap.add_argument("scenarios", nargs="+")
     a = ap.parse_args()

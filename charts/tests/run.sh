@@ -41,11 +41,20 @@ for chart in "$APP" "$DATA"; do
 done
 
 # --- 2. helm template: profiles and risky toggles -------------------------------
+# "lab-ansible" is what `make cluster` installs: the lab profiles plus the site
+# values Ansible renders (ansible/roles/app_deploy/templates/values-*.site.yaml.j2)
+# for the default vagrant/settings.yml and the test image pins.
+if log=$("$PY" $T/check_contract.py --repo "$ROOT" site-values "$OUT/ansible" 2>&1); then
+  pass "Ansible's site values render (default inventory, test image pins)"
+else
+  fail "Ansible's site values render"; echo "$log" | tail -20
+fi
 # scenario | data-chart args | app-chart args | checker flags
 SCENARIOS=(
   "default|||"
   "lab|-f $DATA/values-lab.yaml -f $T/values/digests-data.yaml|-f $APP/values-lab.yaml -f $T/values/digests.yaml|digests,backup"
   "dev|-f $DATA/values-dev.yaml|-f $APP/values-dev.yaml|single-node"
+  "lab-ansible|-f $DATA/values-lab.yaml -f $OUT/ansible/data.site.yaml|-f $APP/values-lab.yaml -f $OUT/ansible/app.site.yaml|digests,backup"
   "lab-pooler|-f $DATA/values-lab.yaml -f $T/values/digests-data.yaml --set postgres.pooler.enabled=true|-f $APP/values-lab.yaml -f $T/values/digests.yaml --set database.pooler=true|digests,backup"
   "acme-issuer||--set ingress.tls.acme.enabled=true|acme"
   "no-redis-no-ingress|--set redis.enabled=false|--set redis.enabled=false --set ingress.enabled=false --set tests.enabled=false --set api.hpa.enabled=false --set migrate.seed=true|"
@@ -82,10 +91,20 @@ refuse "a malformed digest" "$APP" --set api.image.digest=sha256:abc
 if [[ ${#checker_args[@]} -gt 0 ]]; then
   kv_args=(); for v in "${KUBE_VERSIONS[@]}"; do kv_args+=(--kube-version "$v"); done
   out=$("$PY" $T/check_manifests.py --crds "$CRDS" --repo "$ROOT" "${kv_args[@]}" \
-        --external-secret dhakacart-backup-s3 "${checker_args[@]}" 2>&1)
+        "${checker_args[@]}" 2>&1)
   echo "$out" | grep -v '^CHECKS '
   passed=$((passed + $(grep -c '^PASS' <<<"$out"))); failed=$((failed + $(grep -c '^FAIL' <<<"$out")))
   grep -q '^CHECKS ' <<<"$out" || fail "check_manifests.py crashed"
+fi
+
+# --- 4b. the contract with ansible/: names, addresses, versions (and its seeded faults)
+if [[ -f "$OUT/lab.yaml" && -f "$OUT/lab-ansible.yaml" ]]; then
+  out=$("$PY" $T/check_contract.py --repo "$ROOT" --crds "$CRDS" check "$OUT/lab.yaml" "$OUT/lab-ansible.yaml" 2>&1)
+  echo "$out" | grep -v '^CHECKS '
+  passed=$((passed + $(grep -c '^PASS' <<<"$out"))); failed=$((failed + $(grep -c '^FAIL' <<<"$out")))
+  grep -q '^CHECKS ' <<<"$out" || fail "check_contract.py crashed"
+else
+  fail "contract with ansible/: the lab renders are missing"
 fi
 
 # --- 5. the checks have teeth: each seeded fault must be caught -----------------

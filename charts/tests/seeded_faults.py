@@ -103,6 +103,16 @@ CASES = [
      lambda o: find(o, "NetworkPolicy", lambda p: p["metadata"]["name"] == "dhakacart-api")["spec"]["ingress"][0].pop("from")),
     ("CNPG operator cut off from the instances", "network",
      lambda o: find(o, "NetworkPolicy", lambda p: p["metadata"]["name"] == "dhakacart-db")["spec"]["ingress"].pop(1)),
+    ("CNPG join/initdb Jobs cut off (no policy for jobRole pods)", "network",
+     lambda o: drop_policy(o, "dhakacart-db-jobs")),
+    ("backup egress to another address than the ObjectStore endpoint", "network",
+     lambda o: [r["to"][0]["ipBlock"].update(cidr="192.168.56.40/32")
+                for r in find(o, "NetworkPolicy", lambda p: p["metadata"]["name"] == "dhakacart-db")["spec"]["egress"]
+                if "ipBlock" in r["to"][0] and r["to"][0]["ipBlock"]["cidr"].startswith("192.168.56.20")]),
+    ("ObjectStore endpoint by a hostname no policy can name", "network",
+     lambda o: find(o, "ObjectStore")["spec"]["configuration"].update(endpointURL="https://s3.dhakacart.lab")),
+    ("ObjectStore CA from a Secret nobody creates", "secrets",
+     lambda o: find(o, "ObjectStore")["spec"]["configuration"]["endpointCA"].update(name="backup-ca")),
     ("Redis reachable by the storefront", "network",
      lambda o: find(o, "Deployment", comp("web"))["spec"]["template"]["metadata"]["labels"].update({"dhakacart.io/redis-client": "true"})
      or find(o, "NetworkPolicy", lambda p: p["metadata"]["name"] == "dhakacart-web")["spec"].update(egress=[{}])),
@@ -134,7 +144,7 @@ def run_check(check, objs, repo):
         "schema": lambda: cm.check_schema(objs, CRDS, ["1.33"]),
         "wiring": lambda: cm.check_wiring(objs, wls),
         "probes": lambda: cm.check_probes(wls, None),
-        "secrets": lambda: cm.check_secrets(objs, wls, {"dhakacart-backup-s3"}),
+        "secrets": lambda: cm.check_secrets(objs, wls, set(cm.EXTERNAL_SECRETS)),
         "images": lambda: cm.check_images(wls, True),
         "hardening": lambda: cm.check_hardening(wls, objs),
         "network": lambda: cm.check_network(objs, wls, flags),

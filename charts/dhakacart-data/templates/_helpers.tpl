@@ -13,6 +13,14 @@ app.kubernetes.io/part-of: dhakacart
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
+{{/* Pods of CloudNativePG's Jobs (initdb, join, recovery) for this Cluster. */}}
+{{- define "data.cnpgJobSelector" -}}
+matchLabels:
+  cnpg.io/cluster: {{ .Values.postgres.clusterName }}
+matchExpressions:
+  - { key: cnpg.io/jobRole, operator: Exists }
+{{- end -}}
+
 {{/* Same rules as dhakacart.image: explicit non-latest tag, digest when required. */}}
 {{- define "data.image" -}}
 {{- $img := .image -}}
