@@ -137,6 +137,11 @@ export async function harness(
   const app = await createApp(config);
   t.teardown(() => app.close());
   await app.ready();
+  // Start-up never waits for Redis (it is optional); tests start from a connected state so that
+  // shared counters and caches behave the same on every run. Tests of Redis outages stop it later.
+  if (config.REDIS_URL) {
+    for (let i = 0; i < 100 && !app.redisReady(); i++) await new Promise((r) => setTimeout(r, 20));
+  }
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   pool.on('error', () => {}); // idle clients die when a test crashes the server on purpose
   t.teardown(() => pool.end());
