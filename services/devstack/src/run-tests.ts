@@ -46,7 +46,14 @@ function testDirs(): string[] {
   return [...services, join(root, 'web', 'test'), join(root, 'charts', 'tests')];
 }
 
-function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs = fileTimeoutMs): Promise<Result> {
+function run(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  timeoutMs = fileTimeoutMs,
+): Promise<Result> {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
