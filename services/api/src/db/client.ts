@@ -2,6 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { PoolConfig } from 'pg';
 import type { Config } from '../config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { findInErrorChain } from './errors.js';
 
 export type Db = PrismaClient;
 
@@ -53,26 +54,12 @@ const CONNECTION_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'S
 
 /** True when an error means "this server is unreachable or not usable now", not "the query is wrong". */
 export function isConnectionError(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  const queue: unknown[] = [error];
-  while (queue.length > 0) {
-    const current = queue.shift();
-    if (!current || typeof current !== 'object' || seen.has(current)) continue;
-    seen.add(current);
-    const e = current as {
-      message?: unknown;
-      code?: unknown;
-      originalCode?: unknown;
-      kind?: unknown;
-      cause?: unknown;
-      meta?: unknown;
-      driverAdapterError?: unknown;
-    };
+  const found = findInErrorChain(error, (e) => {
     if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return true;
     if (typeof e.originalCode === 'string' && CONNECTION_CODES.has(e.originalCode)) return true;
     if (typeof e.kind === 'string' && CONNECTION_KINDS.has(e.kind)) return true;
     if (typeof e.message === 'string' && CONNECTION_ERROR.test(e.message)) return true;
-    queue.push(e.cause, e.meta, e.driverAdapterError);
-  }
-  return false;
+    return undefined;
+  });
+  return found === true;
 }

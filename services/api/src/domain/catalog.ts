@@ -79,6 +79,11 @@ interface Row {
   sort_key: CursorValue | Date | null;
 }
 
+/** Ids of a category and its direct children (the tree is two levels deep). */
+const categoryAndChildren = (slug: string) => Prisma.sql`
+  SELECT id FROM categories WHERE slug = ${slug}
+  UNION SELECT id FROM categories WHERE parent_id = (SELECT id FROM categories WHERE slug = ${slug})`;
+
 export async function listProducts(db: Db, query: ListQuery): Promise<{ items: ProductSummary[]; nextCursor: string | null }> {
   const limit = query.limit ?? 24;
   const q = query.q?.trim().toLowerCase();
@@ -95,9 +100,7 @@ export async function listProducts(db: Db, query: ListQuery): Promise<{ items: P
   // over a few thousand products the scan costs a few milliseconds and results are cached.
   if (q) where.push(Prisma.sql`(p.search_vector @@ websearch_to_tsquery('simple', ${q}) OR word_similarity(${q}, lower(p.name)) >= 0.45)`);
   if (query.category) {
-    where.push(Prisma.sql`c.id IN (
-      SELECT id FROM categories WHERE slug = ${query.category}
-      UNION SELECT id FROM categories WHERE parent_id = (SELECT id FROM categories WHERE slug = ${query.category}))`);
+    where.push(Prisma.sql`c.id IN (${categoryAndChildren(query.category)})`);
   }
   if (query.brand?.length) where.push(Prisma.sql`p.brand IN (${Prisma.join(query.brand)})`);
   if (query.minPrice !== undefined) where.push(Prisma.sql`p.price_poisha >= ${query.minPrice}`);
@@ -202,10 +205,7 @@ export async function listCategories(db: Db) {
 }
 
 export async function listBrands(db: Db, category?: string) {
-  const filter = category
-    ? Prisma.sql`AND p.category_id IN (SELECT id FROM categories WHERE slug = ${category}
-        UNION SELECT id FROM categories WHERE parent_id = (SELECT id FROM categories WHERE slug = ${category}))`
-    : Prisma.empty;
+  const filter = category ? Prisma.sql`AND p.category_id IN (${categoryAndChildren(category)})` : Prisma.empty;
   const rows = await db.$queryRaw<{ brand: string; n: bigint }[]>`
     SELECT p.brand, count(*) AS n FROM products p WHERE p.active ${filter} GROUP BY p.brand ORDER BY p.brand`;
   return rows.map((r) => ({ brand: r.brand, productCount: Number(r.n) }));

@@ -5,7 +5,7 @@ import fp from 'fastify-plugin';
 import helmet, { type HelmetOptions } from 'helmet';
 import { corsOrigins } from '../../config.js';
 
-const HELMET_OPTIONS: HelmetOptions = {
+export const HELMET_OPTIONS: HelmetOptions = {
   // The API serves JSON; the only HTML is the OpenAPI UI, which loads its own scripts and styles.
   contentSecurityPolicy: {
     directives: {
