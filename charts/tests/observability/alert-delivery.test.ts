@@ -18,7 +18,6 @@ import { freshDatabase, redisUrl } from '../../../services/api/test/helpers/harn
 import { startServerProcess } from '../../../services/api/test/helpers/server-process.js';
 import {
   API_JOB,
-  haveTools,
   localAlertmanagerConfig,
   NAMESPACE,
   renderedRuleGroups,
@@ -26,14 +25,10 @@ import {
   startPrometheus,
   until,
   webhookReceiver,
+  toolsReady,
 } from './lib.js';
 
-t.setTimeout(Math.max(Number(process.env.TAP_TIMEOUT ?? 0) * 1000, 120_000));
-const missing = haveTools();
-if (missing) {
-  t.fail(missing);
-  t.end();
-} else {
+if (toolsReady(t)) {
   t.test('API killed -> DhakaCartApiDown delivered to on-call chat; restarted -> resolved', async (t) => {
     const started = Date.now();
     const dir = mkdtempSync(join(tmpdir(), 'dc-e2e-'));

@@ -10,15 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { parse, stringify } from 'yaml';
-import { alerts, exec, exporterMetrics, haveTools, markdownAnchors, metricNames, renderedRuleGroups, repo } from './lib.js';
+import { alerts, exec, exporterMetrics, markdownAnchors, metricNames, renderedRuleGroups, repo, toolsReady } from './lib.js';
 
 // make test gives each file 300 s (TAP_TIMEOUT); run alone, tap's default is 30 s.
-t.setTimeout(Math.max(Number(process.env.TAP_TIMEOUT ?? 0) * 1000, 240_000));
-const missing = haveTools();
-if (missing) {
-  t.fail(missing);
-  t.end();
-} else {
+if (toolsReady(t, 240_000)) {
   const dir = mkdtempSync(join(tmpdir(), 'dc-rules-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const groups = await renderedRuleGroups();

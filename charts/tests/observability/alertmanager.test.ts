@@ -14,21 +14,16 @@ import {
   ALERTMANAGER_CONFIG,
   alerts,
   exec,
-  haveTools,
   localAlertmanagerConfig,
   renderedRuleGroups,
   repo,
   startAlertmanager,
   until,
   webhookReceiver,
+  toolsReady,
 } from './lib.js';
 
-t.setTimeout(Math.max(Number(process.env.TAP_TIMEOUT ?? 0) * 1000, 120_000));
-const missing = haveTools();
-if (missing) {
-  t.fail(missing);
-  t.end();
-} else {
+if (toolsReady(t)) {
   const config = parse(readFileSync(ALERTMANAGER_CONFIG, 'utf8'));
 
   t.test('amtool check-config accepts it', async (t) => {

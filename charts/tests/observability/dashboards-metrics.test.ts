@@ -18,21 +18,16 @@ import {
   API_JOB,
   exporterMetrics,
   exposedMetricNames,
-  haveTools,
   metricNames,
   NAMESPACE,
   renderedDashboards,
   renderedRuleGroups,
   startPrometheus,
   until,
+  toolsReady,
 } from './lib.js';
 
-t.setTimeout(Math.max(Number(process.env.TAP_TIMEOUT ?? 0) * 1000, 120_000));
-const missing = haveTools();
-if (missing) {
-  t.fail(missing);
-  t.end();
-} else {
+if (toolsReady(t)) {
   const dashboards = await renderedDashboards();
   const groups = await renderedRuleGroups();
   // Prometheus dashboards only; the Loki one (logs.json) is checked by logs.test.ts.

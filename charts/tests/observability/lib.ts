@@ -34,12 +34,25 @@ export interface RuleGroup {
   rules: Rule[];
 }
 
-export function haveTools(): string | undefined {
+function haveTools(): string | undefined {
   if (!existsSync(helm)) return `${helm} missing: run make setup (bash charts/tests/setup.sh)`;
   for (const tool of ['/usr/bin/promtool', '/usr/bin/amtool', '/usr/bin/prometheus', '/usr/bin/prometheus-alertmanager']) {
     if (!existsSync(tool)) return `${tool} missing: run make setup (apt packages prometheus, prometheus-alertmanager)`;
   }
   return undefined;
+}
+
+/**
+ * Each suite's preamble: a tap timeout long enough for real servers, and without the tools a
+ * failure that says what to install (never a silent pass). True when the suite may run.
+ */
+export function toolsReady(t: Test, minTimeoutMs = 120_000): boolean {
+  t.setTimeout(Math.max(Number(process.env.TAP_TIMEOUT ?? 0) * 1000, minTimeoutMs));
+  const missing = haveTools();
+  if (!missing) return true;
+  t.fail(missing);
+  t.end();
+  return false;
 }
 
 /** Every object of `helm template dhakacart charts/dhakacart` (the app chart, default values). */
@@ -192,46 +205,56 @@ export function localAlertmanagerConfig(
   return text;
 }
 
-export async function startAlertmanager(t: Test, dir: string, configText: string): Promise<string> {
+/** A Prometheus-family daemon on a free loopback port with a config file, stopped with the test. */
+async function startDaemon(
+  t: Test,
+  dir: string,
+  name: 'alertmanager' | 'prometheus',
+  configText: string,
+  args: (port: number, config: string) => string[],
+  readyWithinMs: number,
+): Promise<string> {
   const port = await freePort();
-  const config = join(dir, 'alertmanager.yml');
+  const config = join(dir, `${name}.yml`);
   writeFileSync(config, configText);
-  const child = spawnServer(
-    '/usr/bin/prometheus-alertmanager',
-    [
+  const binary = name === 'alertmanager' ? '/usr/bin/prometheus-alertmanager' : '/usr/bin/prometheus';
+  const child = spawnServer(binary, [...args(port, config), '--log.level=warn'], { logPrefix: `[${name}]` });
+  t.teardown(() => stopChild(child));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(name, async () => (await fetch(`${url}/-/ready`)).ok, readyWithinMs, child);
+  return url;
+}
+
+export function startAlertmanager(t: Test, dir: string, configText: string): Promise<string> {
+  return startDaemon(
+    t,
+    dir,
+    'alertmanager',
+    configText,
+    (port, config) => [
       `--config.file=${config}`,
       `--storage.path=${join(dir, 'am-data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--cluster.listen-address=',
-      '--log.level=warn',
     ],
-    { logPrefix: '[alertmanager]' },
+    20_000,
   );
-  t.teardown(() => stopChild(child));
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor('alertmanager', async () => (await fetch(`${url}/-/ready`)).ok, 20_000, child);
-  return url;
 }
 
-export async function startPrometheus(t: Test, dir: string, configText: string): Promise<string> {
-  const port = await freePort();
-  const config = join(dir, 'prometheus.yml');
-  writeFileSync(config, configText);
-  const child = spawnServer(
-    '/usr/bin/prometheus',
-    [
+export function startPrometheus(t: Test, dir: string, configText: string): Promise<string> {
+  return startDaemon(
+    t,
+    dir,
+    'prometheus',
+    configText,
+    (port, config) => [
       `--config.file=${config}`,
       `--storage.tsdb.path=${join(dir, 'prom-data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--rules.alert.resend-delay=1s',
-      '--log.level=warn',
     ],
-    { logPrefix: '[prometheus]' },
+    30_000,
   );
-  t.teardown(() => stopChild(child));
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor('prometheus', async () => (await fetch(`${url}/-/ready`)).ok, 30_000, child);
-  return url;
 }
 
 /** Poll until `probe` returns a value (not undefined), at most `ms`. */

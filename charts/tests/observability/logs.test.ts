@@ -12,15 +12,10 @@ import t from 'tap';
 import { ensureUser } from '../../../services/api/src/seed/seed.js';
 import { freshDatabase, redisUrl } from '../../../services/api/test/helpers/harness.js';
 import { startServerProcess } from '../../../services/api/test/helpers/server-process.js';
-import { haveTools, renderedDashboards, repo } from './lib.js';
+import { renderedDashboards, repo, toolsReady } from './lib.js';
 
-t.setTimeout(Math.max(Number(process.env.TAP_TIMEOUT ?? 0) * 1000, 120_000));
 const alloy = readFileSync(join(repo, 'ansible', 'roles', 'platform', 'templates', 'values', 'alloy.yaml.j2'), 'utf8');
-const missing = haveTools();
-if (missing) {
-  t.fail(missing);
-  t.end();
-} else {
+if (toolsReady(t)) {
   const logsDashboard = (await renderedDashboards()).find((d) => d.json.uid === 'dhakacart-logs')?.json;
   const queries: { panel: string; expr: string }[] = (logsDashboard?.panels ?? []).flatMap((p: any) =>
     p.targets.map((x: any) => ({ panel: p.title, expr: x.expr })),
