@@ -3,11 +3,13 @@
  * and the saved LogQL searches (charts/dhakacart/files/dashboards/logs.json)
  * against the real API's log lines: every field they read is in the lines the
  * running API writes, stream selectors use only labels Alloy sets, and user
- * ids, request ids and IPs never become labels.
+ * ids, request ids and IPs never become labels. Every LogQL expression (the
+ * dashboard's and the runbook's) parses with Grafana's LogQL grammar.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parser as logql } from '@grafana/lezer-logql';
 import t from 'tap';
 import { ensureUser } from '../../../services/api/src/seed/seed.js';
 import { freshDatabase, redisUrl } from '../../../services/api/test/helpers/harness.js';
@@ -35,6 +37,40 @@ if (toolsReady(t)) {
     for (const title of ['Errors', 'All requests of one customer', 'Slow requests', '5xx by route', 'Login failures by IP']) {
       t.ok(queries.some((q) => q.panel.startsWith(title)), `saved search: ${title}`);
     }
+  });
+
+  // Offsets of syntax errors in a LogQL expression (none: it parses).
+  const logqlErrors = (expr: string): number[] => {
+    const errors: number[] = [];
+    logql.parse(expr).iterate({ enter: (n) => void (n.type.isError && errors.push(n.from)) });
+    return errors;
+  };
+  // Grafana replaces $variables before Loki sees the query: use the dashboard's
+  // own defaults, and sample values for the built-in interval variables.
+  const vars = new Map<string, string>([
+    ['__auto', '1m'],
+    ['__interval', '1m'],
+    ['__range', '1h'],
+  ]);
+  for (const v of logsDashboard?.templating.list ?? []) if (v.type === 'textbox') vars.set(v.name, v.query || 'x');
+  const interpolate = (expr: string) => expr.replace(/\$(\w+)/g, (m, name: string) => vars.get(name) ?? m);
+
+  t.test('every LogQL expression parses (dashboard and runbook)', async (t) => {
+    // Controls: the grammar does reject broken queries.
+    t.ok(logqlErrors('{namespace="dhakacart"} | json | statusCode >>= 500').length > 0, 'control: a bad operator is rejected');
+    t.ok(logqlErrors('sum by (route) (count_over_time({namespace="dhakacart"} | json [5m]').length > 0, 'control: an unclosed call is rejected');
+    t.ok(logqlErrors('rate(http_requests_total[5m])').length > 0, 'control: PromQL without a log selector is rejected');
+    for (const q of queries) {
+      const expr = interpolate(q.expr);
+      t.notMatch(expr, /\$\w/, `${q.panel}: every variable has a value`);
+      t.same(logqlErrors(expr), [], `${q.panel}: ${expr}`);
+    }
+    // The runbook's table of saved searches: | in a table cell is written \|.
+    const runbook = readFileSync(join(repo, 'docs', 'runbooks', 'observability.md'), 'utf8');
+    const table = runbook.slice(runbook.indexOf('| search | LogQL |')).split('\n\n')[0] as string;
+    const documented = [...table.matchAll(/^\| [^|]+ \| `([^`]+)`/gm)].map((m) => (m[1] as string).replaceAll('\\|', '|'));
+    t.ok(documented.length >= 6, `${documented.length} searches in docs/runbooks/observability.md`);
+    for (const expr of documented) t.same(logqlErrors(expr), [], `runbook: ${expr}`);
   });
 
   t.test('Alloy: few labels, never a user, request or client id', async (t) => {
