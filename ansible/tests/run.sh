@@ -249,6 +249,25 @@ check "journald and unattended-upgrades settings in place" bash -c "
   grep -q '^SystemMaxUse=500M' $B/etc/systemd/journald.conf.d/50-dhakacart.conf &&
   grep -q 'Automatic-Reboot \"false\"' $B/etc/apt/apt.conf.d/52dhakacart-unattended-upgrades &&
   grep -q 'Unattended-Upgrade \"1\"' $B/etc/apt/apt.conf.d/20auto-upgrades"
+lr=/var/lib/rancher/k3s/agent/containerd
+check "logrotate rotates K3s's containerd.log past its size cap and runs hourly" bash -c "
+  mkdir -p $S$lr && head -c 60M /dev/zero > $S$lr/containerd.log &&
+  chroot $S logrotate -s /tmp/logrotate.state /etc/logrotate.d/dhakacart-k3s &&
+  [ \"\$(stat -c %s $S$lr/containerd.log)\" = 0 ] && [ \"\$(stat -c %s $S$lr/containerd.log.1)\" = 62914560 ] &&
+  [ -f $S/lib/systemd/system/logrotate.timer ] &&
+  grep -qx 'OnCalendar=hourly' $S/etc/systemd/system/logrotate.timer.d/50-dhakacart-hourly.conf &&
+  [ ! -e $B/etc/logrotate.d/dhakacart-k3s ] && [ -f $B/etc/systemd/system/logrotate.timer.d/50-dhakacart-hourly.conf ]"
+check "K3s config renders to YAML with container-log rotation and image GC for the kubelet" python3 - <<'PY'
+import jinja2, yaml
+env = jinja2.Environment(loader=jinja2.FileSystemLoader('ansible/roles/k3s_server/templates'), undefined=jinja2.StrictUndefined)
+v = yaml.safe_load(open('ansible/roles/k3s_server/defaults/main.yml'))
+v.update(inventory_hostname='dc-k3s-1', node_ip='10.77.0.11', api_vip='10.77.0.10', api_hostname='api.lab', lab_iface='eth1',
+         k3s_token='t', k3s_server_first_server='dc-k3s-1', pod_cidr='10.42.0.0/16', service_cidr='10.43.0.0/16')
+cfg = yaml.safe_load(env.get_template('config.yaml.j2').render(**v))
+args = dict(a.split('=', 1) for a in cfg['kubelet-arg'])
+assert args['container-log-max-size'] == '20Mi' and args['container-log-max-files'] == '3', args
+assert int(args['image-gc-low-threshold']) < int(args['image-gc-high-threshold']) <= 85, args
+PY
 check "server: K3s sysctl and modules files" bash -c "
   grep -qx 'net.ipv4.ip_forward = 1' $S/etc/sysctl.d/90-k3s.conf && grep -qx br_netfilter $S/etc/modules-load.d/k3s.conf &&
   [ ! -e $B/etc/sysctl.d/90-k3s.conf ]"
