@@ -138,8 +138,8 @@ def workloads(objs: list[dict]) -> list[Workload]:
     out = []
     for o in objs:
         kind, meta = o["kind"], o["metadata"]
-        if kind in ("Deployment", "StatefulSet", "DaemonSet", "Job"):
-            tpl = o["spec"]["template"]
+        if kind in ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"):
+            tpl = o["spec"]["jobTemplate"]["spec"]["template"] if kind == "CronJob" else o["spec"]["template"]
             labels, spec = tpl["metadata"].get("labels", {}), tpl["spec"]
         elif kind == "Pod":
             labels, spec = meta.get("labels", {}), o["spec"]
@@ -640,6 +640,14 @@ def check_network(objs, wls, flags: set[str]) -> list[str]:
             actors["backup-store"] = Actor("backup-store", "", {}, ip=store[0])
             ports["backup-store"] = [(store[1], "TCP")]
 
+    if "restore-test" in actors:
+        # The restore test's throwaway Cluster (made at run time by the runner,
+        # services/api/src/ops/restore-test.ts): its instance and its recovery Job.
+        restored = f"{next(w.name for w in wls if w.component == 'restore-test')}"
+        actors["restore-db"] = Actor("restore-db", NAMESPACE, {"cnpg.io/cluster": restored, "cnpg.io/podRole": "instance"})
+        ports["restore-db"] = [(p, "TCP") for p in CNPG_INSTANCE_PORTS.values()]
+        actors["restore-db-job"] = Actor("restore-db-job", NAMESPACE, {"cnpg.io/cluster": restored, "cnpg.io/jobRole": "full-recovery"})
+
     have = set(actors)
     expected = set()
     inside = [a for a in actors.values() if a.namespace == NAMESPACE]
@@ -665,6 +673,13 @@ def check_network(objs, wls, flags: set[str]) -> list[str]:
                  ("database-job", "backup-store", ports["backup-store"][0][0])]
     if "acme" in flags:
         want += [("traefik", "acme-solver", 8089)]
+    if "restore-db" in have:
+        want += [("restore-test", "kube-api", 6443), ("restore-test", "restore-db", 5432),
+                 ("cnpg-operator", "restore-db", 5432), ("cnpg-operator", "restore-db", 8000),
+                 ("restore-db", "kube-api", 6443), ("restore-db-job", "kube-api", 6443)]
+        if "backup-store" in have:  # recovery reads base backups and WAL from the store
+            want += [("restore-db", "backup-store", ports["backup-store"][0][0]),
+                     ("restore-db-job", "backup-store", ports["backup-store"][0][0])]
     for s, d, p in want:
         if s in have and d in have:
             expected.add((s, d, p, "TCP"))

@@ -19,7 +19,7 @@ if (toolsReady(t, 240_000)) {
   const groups = await renderedRuleGroups();
   const rulesFile = join(dir, 'rules.yaml');
   writeFileSync(rulesFile, stringify({ groups }));
-  const unitTestFiles = ['rules.test.yaml', 'rules-slow-burn.test.yaml'];
+  const unitTestFiles = ['rules.test.yaml', 'rules-slow-burn.test.yaml', 'rules-weekly.test.yaml'];
 
   t.test('promtool check rules accepts the rendered rules (syntax, templates)', async (t) => {
     const { stdout } = await exec('promtool', ['check', 'rules', rulesFile]);
@@ -82,7 +82,7 @@ if (toolsReady(t, 240_000)) {
   });
 
   t.test('promtool test rules: every unit test passes', { timeout: 150_000 }, async (t) => {
-    // Both files at once: promtool is single-threaded and each takes ~12 s.
+    // All files at once: promtool is single-threaded and each takes ~12 s.
     const results = await Promise.all(
       unitTestFiles.map(async (file) => {
         const spec = readFileSync(join(import.meta.dirname, file), 'utf8').replace('[RENDERED_RULES]', `[${JSON.stringify(bare)}]`);

@@ -1,0 +1,117 @@
+/**
+ * The restore test's checks against real PostgreSQL databases, and the Cluster
+ * it asks CloudNativePG for against CloudNativePG's own CRD schema. The drill
+ * itself (create, wait, delete through the Kubernetes API) needs a cluster with
+ * the operator and a backup store: not verified here (docs/runbooks/restore-test.md).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import pg from 'pg';
+import t from 'tap';
+import { parse } from 'yaml';
+import { readMigrations } from '../../src/db/migrator.js';
+import { RestoreCheckError, restoreClusterManifest, verifyRestoredDatabase } from '../../src/ops/restore-test.js';
+import { freshDatabase } from '../helpers/harness.js';
+
+async function exec(url: string, sql: string) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+t.test('a database holding the shop passes, with every table counted', async (t) => {
+  const url = await freshDatabase(t);
+  const report = await verifyRestoredDatabase(url);
+  t.equal(report.migrations, readMigrations().length, 'the whole migration history matches this build');
+  t.same(report.newerMigrations, []);
+  t.ok((report.rows.products ?? 0) > 2000, `${report.rows.products} products`);
+  for (const table of ['orders', 'order_items', 'users', 'schema_migrations']) t.type(report.rows[table], 'number', `${table} was read`);
+  t.equal(report.newestOrderAt, null, 'no orders yet');
+});
+
+t.test('a backup from a newer release is reported, not failed', async (t) => {
+  const url = await freshDatabase(t);
+  await exec(url, `INSERT INTO schema_migrations (name, checksum, duration_ms) VALUES ('29990101000000_future', 'x', 1)`);
+  t.same((await verifyRestoredDatabase(url)).newerMigrations, ['29990101000000_future']);
+});
+
+t.test('what a bad restore looks like is refused', async (t) => {
+  const empty = await freshDatabase(t, { empty: true });
+  await t.rejects(verifyRestoredDatabase(empty), RestoreCheckError, 'an empty database (wrong backup, wrong database name)');
+
+  const edited = await freshDatabase(t);
+  await exec(edited, `UPDATE schema_migrations SET checksum = 'edited' WHERE name = (SELECT min(name) FROM schema_migrations)`);
+  await t.rejects(
+    verifyRestoredDatabase(edited),
+    { name: 'RestoreCheckError', message: /differs from this build/ },
+    'a history that is not ours',
+  );
+
+  const noCatalog = await freshDatabase(t);
+  await exec(noCatalog, 'TRUNCATE products CASCADE');
+  await t.rejects(verifyRestoredDatabase(noCatalog), { message: /no products/ }, 'a database without the catalog');
+});
+
+const crdFile = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  '.cache',
+  'charts',
+  'crds',
+  'cloudnative-pg',
+  'postgresql.cnpg.io_clusters.yaml',
+);
+t.test(
+  'the restore Cluster is valid for CloudNativePG (its CRD schema, unknown fields refused)',
+  { skip: !existsSync(crdFile) && 'CRDs not installed: make setup' },
+  async (t) => {
+    const crd = parse(readFileSync(crdFile, 'utf8'));
+    const version = crd.spec.versions.find((v: { name: string }) => v.name === 'v1');
+    // CRD schemas allow unknown fields unless told otherwise; the API server prunes them
+    // silently, so a typo would be lost without an error. Refuse them here.
+    const strict = (s: unknown): unknown => {
+      if (Array.isArray(s)) return s.map(strict);
+      if (!s || typeof s !== 'object') return s;
+      const schema = s as Record<string, unknown>;
+      const out = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, strict(v)]));
+      if (schema.properties && !schema['x-kubernetes-preserve-unknown-fields'] && schema.additionalProperties === undefined) {
+        out.additionalProperties = false;
+      }
+      return out;
+    };
+    const validate = new Ajv({ strict: false, allErrors: true }).compile(strict(version.schema.openAPIV3Schema) as object);
+    const options = {
+      namespace: 'dhakacart',
+      sourceCluster: 'dhakacart-db',
+      objectStore: 'dhakacart-backups',
+      appSecret: 'dhakacart-db-app',
+      database: 'app',
+      owner: 'app',
+      storageSize: '10Gi',
+      readyTimeoutMs: 1,
+      pollMs: 1,
+    };
+    const manifest = restoreClusterManifest(options, {
+      imageName: 'ghcr.io/cloudnative-pg/postgresql:18.4-minimal-trixie',
+      storageClass: 'local-path',
+    });
+    t.ok(validate(manifest), JSON.stringify(validate.errors));
+    t.equal(manifest.metadata.name, 'dhakacart-db-restore-test');
+    t.equal(
+      manifest.spec.externalClusters[0]?.plugin.parameters.serverName,
+      'dhakacart-db',
+      'restores the production server from its object store',
+    );
+    const typo = structuredClone(manifest);
+    (typo.spec.bootstrap.recovery as Record<string, unknown>).sourc = 'origin';
+    t.notOk(validate(typo), 'control: a misspelt field is refused');
+  },
+);
