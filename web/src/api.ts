@@ -1,96 +1,46 @@
-/** The shop API on the same origin under /v1: types, one error type, auth with transparent token refresh, guest cart id. */
+/** The shop API on the same origin under /v1: its types (from the OpenAPI document), one error type, auth with transparent token refresh, guest cart id. */
 
-export interface ProductSummary {
-  id: number;
-  slug: string;
-  name: string;
-  brand: string;
-  category: string;
-  pricePoisha: number;
-  compareAtPoisha: number | null;
-  stock: number;
-  inStock: boolean;
-  featured: boolean;
-  image: string | null;
+import type { paths } from './api-types.gen';
+
+// Every body the API sends or accepts is typed from its OpenAPI document (src/api-types.gen.ts,
+// `npm run gen:api-types -w web`), so a change in the API's schemas fails the storefront's typecheck
+// instead of drifting silently. The names below are what the pages import.
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+/** The JSON body of a successful (200/201) answer to `method path`. */
+type Ok<Path extends keyof paths, M extends Method> = paths[Path][M] extends { responses: infer R }
+  ? { [S in keyof R & (200 | 201)]: R[S] extends { content: { 'application/json': infer T } } ? T : never }[keyof R & (200 | 201)]
+  : never;
+/** The JSON body `method path` accepts. */
+export type RequestBody<Path extends keyof paths, M extends Method> = paths[Path][M] extends {
+  requestBody?: { content: { 'application/json': infer T } };
 }
-export interface ProductDetail extends Omit<ProductSummary, 'category' | 'image'> {
-  sku: string;
-  description: string;
-  specs: Record<string, string>;
-  images: string[];
-  category: { slug: string; name: string };
-}
-export interface Category {
-  slug: string;
-  name: string;
-  parentSlug: string | null;
-  productCount: number;
-}
-export interface CartLine {
-  productId: number;
-  slug: string;
-  name: string;
-  image: string | null;
-  unitPricePoisha: number;
-  quantity: number;
-  lineTotalPoisha: number;
-  stock: number;
-  available: boolean;
-}
-export interface Cart {
-  id: string | null;
-  items: CartLine[];
-  itemCount: number;
-  totalPoisha: number;
-}
-export type Role = 'customer' | 'staff' | 'admin';
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-}
-export type OrderStatus = 'pending_payment' | 'paid' | 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'payment_failed';
-export interface Shipping {
-  name: string;
-  phone: string;
-  address: string;
-  city: string;
-}
-export interface Order {
-  id: string;
-  number: number;
-  status: OrderStatus;
-  totalPoisha: number;
-  paymentProvider: string;
-  paymentReference: string | null;
-  failureCode: string | null;
-  shipping: Shipping;
-  items: { productId: number; name: string; unitPricePoisha: number; quantity: number; lineTotalPoisha: number }[];
-  createdAt: string;
-  updatedAt: string;
-}
-export interface AdminProduct {
-  id: number;
-  sku: string;
-  slug: string;
-  name: string;
-  brand: string;
-  category: string;
-  pricePoisha: number;
-  stock: number;
-  active: boolean;
-}
-export interface AdminUser extends User {
-  createdAt: string;
-}
-interface Session {
-  accessToken: string;
-  accessTokenExpiresIn: number;
-  refreshToken: string;
-  refreshTokenExpiresAt: string;
-  user: User;
-}
+  ? T
+  : never;
+
+export type ProductPage = Ok<'/v1/products', 'get'>;
+export type ProductSummary = ProductPage['items'][number];
+export type ProductDetail = Ok<'/v1/products/{slug}', 'get'>;
+export type CategoryList = Ok<'/v1/categories', 'get'>;
+export type Category = CategoryList['items'][number];
+export type BrandList = Ok<'/v1/brands', 'get'>;
+export type Cart = Ok<'/v1/cart', 'get'>;
+export type CartLine = Cart['items'][number];
+type Session = Ok<'/v1/auth/login', 'post'>;
+export type User = Session['user'];
+export type Role = User['role'];
+export type Order = Ok<'/v1/orders/{id}', 'get'>;
+export type OrderList = Ok<'/v1/orders', 'get'>;
+export type OrderStatus = Order['status'];
+export type Shipping = Order['shipping'];
+export type AdminProductList = Ok<'/v1/admin/products', 'get'>;
+export type AdminProduct = AdminProductList['items'][number];
+export type StockAdjustment = Ok<'/v1/admin/products/{id}/stock-adjustments', 'post'>;
+export type AdminOrderList = Ok<'/v1/admin/orders', 'get'>;
+export type AdminUserList = Ok<'/v1/admin/users', 'get'>;
+export type AdminUser = AdminUserList['items'][number];
+/** The one error body every route documents for 4xx and 5xx. */
+type ErrorBody = paths['/v1/cart']['get']['responses']['4XX']['content']['application/json'];
 
 /** Every failure a page can show: an API error body, a timeout, or no network. `status` 0 means no answer. */
 export class ApiError extends Error {
@@ -208,7 +158,8 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     body = undefined;
   }
   if (!res.ok) {
-    const error = (body as { error?: { code?: string; message?: string; details?: unknown; requestId?: string } } | undefined)?.error;
+    // Proxies and the network can answer with something else entirely: every field may be missing.
+    const error = (body as Partial<ErrorBody> | undefined)?.error as Partial<ErrorBody['error']> | undefined;
     throw new ApiError(res.status, error?.code ?? `HTTP_${res.status}`, error?.message ?? res.statusText, error?.details, error?.requestId);
   }
   return body as T;
@@ -225,7 +176,13 @@ export function refreshSession(): Promise<Session | null> {
     const refreshToken = localStorage.getItem(REFRESH_KEY);
     if (!refreshToken) return null;
     try {
-      return adopt(await api<Session>('/v1/auth/refresh', { method: 'POST', body: { refreshToken }, noRefresh: true }));
+      return adopt(
+        await api<Session>('/v1/auth/refresh', {
+          method: 'POST',
+          body: { refreshToken } satisfies RequestBody<'/v1/auth/refresh', 'post'>,
+          noRefresh: true,
+        }),
+      );
     } catch (error) {
       // Only a refusal ends the session; a network failure keeps the token for the next try.
       if (error instanceof ApiError && error.status === 401 && localStorage.getItem(REFRESH_KEY) === refreshToken) dropSession();
@@ -253,7 +210,11 @@ export const auth = {
   login: async (email: string, password: string) => {
     const guestCartId = guestCart.get() ?? undefined;
     const session = adopt(
-      await api<Session>('/v1/auth/login', { method: 'POST', body: { email, password, guestCartId }, noRefresh: true }),
+      await api<Session>('/v1/auth/login', {
+        method: 'POST',
+        body: { email, password, guestCartId } satisfies RequestBody<'/v1/auth/login', 'post'>,
+        noRefresh: true,
+      }),
     );
     guestCart.clear();
     return session.user;
@@ -261,7 +222,11 @@ export const auth = {
   register: async (name: string, email: string, password: string) => {
     const guestCartId = guestCart.get() ?? undefined;
     const session = adopt(
-      await api<Session>('/v1/auth/register', { method: 'POST', body: { name, email, password, guestCartId }, noRefresh: true }),
+      await api<Session>('/v1/auth/register', {
+        method: 'POST',
+        body: { name, email, password, guestCartId } satisfies RequestBody<'/v1/auth/register', 'post'>,
+        noRefresh: true,
+      }),
     );
     guestCart.clear();
     return session.user;
@@ -269,7 +234,12 @@ export const auth = {
   logout: async () => {
     const refreshToken = localStorage.getItem(REFRESH_KEY);
     dropSession();
-    if (refreshToken) await api('/v1/auth/logout', { method: 'POST', body: { refreshToken }, noRefresh: true }).catch(() => {});
+    if (refreshToken)
+      await api('/v1/auth/logout', {
+        method: 'POST',
+        body: { refreshToken } satisfies RequestBody<'/v1/auth/logout', 'post'>,
+        noRefresh: true,
+      }).catch(() => {});
   },
 };
 
@@ -286,7 +256,10 @@ export function query(params: Record<string, string | number | boolean | string[
 export const cartApi = {
   get: () => api<Cart>('/v1/cart'),
   set: async (productId: number, quantity: number) => {
-    const cart = await api<Cart>(`/v1/cart/items/${productId}`, { method: 'PUT', body: { quantity } });
+    const cart = await api<Cart>(`/v1/cart/items/${productId}`, {
+      method: 'PUT',
+      body: { quantity } satisfies RequestBody<'/v1/cart/items/{productId}', 'put'>,
+    });
     if (!accessToken && cart.id) guestCart.set(cart.id);
     return cart;
   },

@@ -1,5 +1,19 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { type AdminProduct, type AdminUser, ApiError, api, type Order, type OrderStatus, query, type Role } from '../api';
+import {
+  type AdminOrderList,
+  type AdminProduct,
+  type AdminProductList,
+  type AdminUser,
+  type AdminUserList,
+  ApiError,
+  api,
+  type Order,
+  type OrderStatus,
+  query,
+  type RequestBody,
+  type Role,
+  type StockAdjustment,
+} from '../api';
 import { Async, ErrorMessage, Loading } from '../components';
 import { useLoad } from '../hooks';
 import { t } from '../i18n';
@@ -48,10 +62,7 @@ export default function AdminPage({ section }: { section: string }) {
 
 function Products() {
   const [q, setQ] = useState('');
-  const list = useLoad(
-    (signal) => api<{ items: AdminProduct[] }>(`/v1/admin/products${query({ q: q || undefined, limit: 50 })}`, { signal }),
-    [q],
-  );
+  const list = useLoad((signal) => api<AdminProductList>(`/v1/admin/products${query({ q: q || undefined, limit: 50 })}`, { signal }), [q]);
   const search = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setQ(String(new FormData(event.currentTarget).get('q') ?? '').trim());
@@ -104,9 +115,12 @@ function ProductRow({ product }: { product: AdminProduct }) {
     setSaved(false);
     setError(null);
     try {
-      const result = await api<{ resultingStock: number }>(`/v1/admin/products/${product.id}/stock-adjustments`, {
+      const result = await api<StockAdjustment>(`/v1/admin/products/${product.id}/stock-adjustments`, {
         method: 'POST',
-        body: { setTo: Number(form.get('stock')), reason: String(form.get('reason') || 'stock count') },
+        body: {
+          setTo: Number(form.get('stock')),
+          reason: String(form.get('reason') || 'stock count'),
+        } satisfies RequestBody<'/v1/admin/products/{id}/stock-adjustments', 'post'>,
       });
       setStock(result.resultingStock);
       setSaved(true);
@@ -160,7 +174,7 @@ const NEXT_STATUS: Partial<Record<OrderStatus, OrderStatus[]>> = {
 function Orders() {
   const { search } = useLocation();
   const status = search.get('status') ?? undefined;
-  const list = useLoad((signal) => api<{ items: Order[] }>(`/v1/admin/orders${query({ status, limit: 50 })}`, { signal }), [status]);
+  const list = useLoad((signal) => api<AdminOrderList>(`/v1/admin/orders${query({ status, limit: 50 })}`, { signal }), [status]);
   return (
     <>
       <h1>{t('admin.orders')}</h1>
@@ -197,7 +211,12 @@ function OrderRow({ order }: { order: Order }) {
     setBusy(true);
     setError(null);
     try {
-      setCurrent(await api<Order>(`/v1/admin/orders/${order.id}/status`, { method: 'PATCH', body: { status } }));
+      setCurrent(
+        await api<Order>(`/v1/admin/orders/${order.id}/status`, {
+          method: 'PATCH',
+          body: { status } satisfies RequestBody<'/v1/admin/orders/{id}/status', 'patch'>,
+        }),
+      );
     } catch (e) {
       setError(toApiError(e));
     } finally {
@@ -231,7 +250,7 @@ function OrderRow({ order }: { order: Order }) {
 }
 
 function Users() {
-  const list = useLoad((signal) => api<{ items: AdminUser[] }>('/v1/admin/users?limit=100', { signal }), []);
+  const list = useLoad((signal) => api<AdminUserList>('/v1/admin/users?limit=100', { signal }), []);
   return (
     <>
       <h1>{t('admin.users')}</h1>
@@ -266,7 +285,14 @@ function UserRow({ user }: { user: AdminUser }) {
     setBusy(true);
     setError(null);
     try {
-      setRole((await api<AdminUser>(`/v1/admin/users/${user.id}/role`, { method: 'PATCH', body: { role: next } })).role);
+      setRole(
+        (
+          await api<AdminUser>(`/v1/admin/users/${user.id}/role`, {
+            method: 'PATCH',
+            body: { role: next } satisfies RequestBody<'/v1/admin/users/{id}/role', 'patch'>,
+          })
+        ).role,
+      );
     } catch (e) {
       setError(toApiError(e));
     } finally {

@@ -1,12 +1,11 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { ApiError, api, type Category, type ProductSummary, query } from '../api';
+import { ApiError, api, type BrandList, type CategoryList, type ProductPage, type ProductSummary, query } from '../api';
 import { Async, ErrorMessage, Loading, ProductGrid } from '../components';
 import { useLoad } from '../hooks';
 import { type MessageKey, t } from '../i18n';
 import { formatTaka, parseTaka } from '../money';
 import { Link, navigate, useLocation } from '../router';
 
-type Page = { items: ProductSummary[]; nextCursor: string | null };
 const SORTS = ['relevance', 'price_asc', 'price_desc', 'newest', 'name_asc'] as const;
 
 /** Category browsing and search share one page; every filter lives in the URL so results can be shared and reloaded. */
@@ -29,12 +28,9 @@ export function CatalogPage({ category }: { category?: string | undefined }) {
     loading: false,
     error: null,
   });
-  const first = useLoad((signal) => api<Page>(`/v1/products${query({ ...params, limit: 24 })}`, { signal }), [key]);
-  const categories = useLoad((signal) => api<{ items: Category[] }>('/v1/categories', { signal }), []);
-  const brands = useLoad(
-    (signal) => api<{ items: { brand: string; productCount: number }[] }>(`/v1/brands${query({ category: params.category })}`, { signal }),
-    [params.category],
-  );
+  const first = useLoad((signal) => api<ProductPage>(`/v1/products${query({ ...params, limit: 24 })}`, { signal }), [key]);
+  const categories = useLoad((signal) => api<CategoryList>('/v1/categories', { signal }), []);
+  const brands = useLoad((signal) => api<BrandList>(`/v1/brands${query({ category: params.category })}`, { signal }), [params.category]);
   const firstPage = first.state === 'ready' ? first.data : null;
   useEffect(() => {
     if (firstPage) setExtra({ items: [], cursor: firstPage.nextCursor, loading: false, error: null });
@@ -44,7 +40,7 @@ export function CatalogPage({ category }: { category?: string | undefined }) {
     if (!extra.cursor) return;
     setExtra((e) => ({ ...e, loading: true, error: null }));
     try {
-      const page = await api<Page>(`/v1/products${query({ ...params, limit: 24, cursor: extra.cursor })}`);
+      const page = await api<ProductPage>(`/v1/products${query({ ...params, limit: 24, cursor: extra.cursor })}`);
       setExtra((e) => ({ items: [...e.items, ...page.items], cursor: page.nextCursor, loading: false, error: null }));
     } catch (error) {
       setExtra((e) => ({ ...e, loading: false, error: error instanceof ApiError ? error : new ApiError(0, 'CLIENT', String(error)) }));

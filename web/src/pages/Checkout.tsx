@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { ApiError, api, type Order, type Shipping } from '../api';
+import { ApiError, api, type Order, type RequestBody, type Shipping } from '../api';
 import { ErrorMessage, Loading } from '../components';
 import { t } from '../i18n';
 import { formatTaka } from '../money';
@@ -90,7 +90,7 @@ export function CheckoutPage() {
       const order = await api<Order>('/v1/checkout', {
         method: 'POST',
         headers: { 'idempotency-key': key.current },
-        body: { shipping, payment },
+        body: { shipping, payment } satisfies RequestBody<'/v1/checkout', 'post'>,
       });
       key.current = newKey();
       await reloadCart();

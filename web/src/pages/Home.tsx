@@ -1,15 +1,19 @@
-import { api, type Category, type ProductSummary, query } from '../api';
+import { api, type CategoryList, type ProductPage, query } from '../api';
 import { Async, ProductGrid } from '../components';
 import { useLoad } from '../hooks';
 import { t } from '../i18n';
 import { Link } from '../router';
 
-type Page = { items: ProductSummary[] };
-
 export function HomePage() {
-  const categories = useLoad((signal) => api<{ items: Category[] }>('/v1/categories', { signal }), []);
-  const featured = useLoad((signal) => api<Page>(`/v1/products${query({ featured: true, inStock: true, limit: 8 })}`, { signal }), []);
-  const deals = useLoad((signal) => api<Page>(`/v1/products${query({ discounted: true, inStock: true, limit: 8 })}`, { signal }), []);
+  const categories = useLoad((signal) => api<CategoryList>('/v1/categories', { signal }), []);
+  const featured = useLoad(
+    (signal) => api<ProductPage>(`/v1/products${query({ featured: true, inStock: true, limit: 8 })}`, { signal }),
+    [],
+  );
+  const deals = useLoad(
+    (signal) => api<ProductPage>(`/v1/products${query({ discounted: true, inStock: true, limit: 8 })}`, { signal }),
+    [],
+  );
   return (
     <>
       <section aria-labelledby="cat-h">

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ApiError, api, type Order, type OrderStatus } from '../api';
+import { ApiError, api, type Order, type OrderList, type OrderStatus } from '../api';
 import { Async, ErrorMessage, Loading } from '../components';
 import { useLoad } from '../hooks';
 import { t } from '../i18n';
@@ -31,10 +31,7 @@ function useSignedIn() {
 
 export function OrdersPage() {
   const user = useSignedIn();
-  const orders = useLoad(
-    (signal) => (user ? api<{ items: Order[] }>('/v1/orders?limit=50', { signal }) : new Promise<never>(() => {})),
-    [user?.id],
-  );
+  const orders = useLoad((signal) => (user ? api<OrderList>('/v1/orders?limit=50', { signal }) : new Promise<never>(() => {})), [user?.id]);
   if (!user) return <Loading />;
   return (
     <section>
