@@ -5,7 +5,6 @@ import {
   type AdminProductList,
   type AdminUser,
   type AdminUserList,
-  ApiError,
   api,
   type Order,
   type OrderStatus,
@@ -14,15 +13,14 @@ import {
   type Role,
   type StockAdjustment,
 } from '../api';
-import { Async, ErrorMessage, Loading } from '../components';
+import { Loading } from '../components';
 import { useLoad } from '../hooks';
 import { t } from '../i18n';
 import { formatTaka } from '../money';
 import { Link, navigate, useLocation } from '../router';
 import { useShop } from '../state';
+import { AdminTable, RowError, useRowAction } from './admin-kit';
 import { formatDate, STATUS_LABEL } from './Orders';
-
-const toApiError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(0, 'CLIENT', String(e)));
 
 /** Staff and admin pages. The API refuses customers on every call; this page does not even ask it. */
 export default function AdminPage({ section }: { section: string }) {
@@ -79,42 +77,20 @@ function Products() {
           <button type="submit">{t('search.submit')}</button>
         </form>
       </search>
-      <Async value={list}>
-        {(data) => (
-          <div className="table-wrap">
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">Product</th>
-                  <th scope="col">Price</th>
-                  <th scope="col">{t('admin.stock')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((p) => (
-                  <ProductRow key={p.id} product={p} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </Async>
+      <AdminTable list={list} columns={['Product', 'Price', t('admin.stock')]} row={(p) => <ProductRow key={p.id} product={p} />} />
     </>
   );
 }
 
 function ProductRow({ product }: { product: AdminProduct }) {
   const [stock, setStock] = useState(product.stock);
-  const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const save = async (event: FormEvent<HTMLFormElement>) => {
+  const action = useRowAction();
+  const save = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setBusy(true);
     setSaved(false);
-    setError(null);
-    try {
+    return action.run(async () => {
       const result = await api<StockAdjustment>(`/v1/admin/products/${product.id}/stock-adjustments`, {
         method: 'POST',
         body: {
@@ -124,11 +100,7 @@ function ProductRow({ product }: { product: AdminProduct }) {
       });
       setStock(result.resultingStock);
       setSaved(true);
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const id = `p${product.id}`;
   return (
@@ -150,7 +122,7 @@ function ProductRow({ product }: { product: AdminProduct }) {
           <input id={`${id}-stock`} name="stock" type="number" min={0} max={1000000} required defaultValue={stock} />
           <label htmlFor={`${id}-reason`}>{t('admin.reason')}</label>
           <input id={`${id}-reason`} name="reason" minLength={3} maxLength={200} defaultValue="stock count" required />
-          <button type="submit" disabled={busy}>
+          <button type="submit" disabled={action.busy}>
             {t('admin.save')}
           </button>
           {saved ? (
@@ -159,7 +131,7 @@ function ProductRow({ product }: { product: AdminProduct }) {
             </span>
           ) : null}
         </form>
-        {error ? <ErrorMessage error={error} /> : null}
+        <RowError action={action} />
       </td>
     </tr>
   );
@@ -178,51 +150,23 @@ function Orders() {
   return (
     <>
       <h1>{t('admin.orders')}</h1>
-      <Async value={list}>
-        {(data) => (
-          <div className="table-wrap">
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">Order</th>
-                  <th scope="col">Customer</th>
-                  <th scope="col">Total</th>
-                  <th scope="col">{t('admin.status')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((o) => (
-                  <OrderRow key={o.id} order={o} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </Async>
+      <AdminTable list={list} columns={['Order', 'Customer', 'Total', t('admin.status')]} row={(o) => <OrderRow key={o.id} order={o} />} />
     </>
   );
 }
 
 function OrderRow({ order }: { order: Order }) {
   const [current, setCurrent] = useState(order);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const move = async (status: OrderStatus) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const action = useRowAction();
+  const move = (status: OrderStatus) =>
+    action.run(async () => {
       setCurrent(
         await api<Order>(`/v1/admin/orders/${order.id}/status`, {
           method: 'PATCH',
           body: { status } satisfies RequestBody<'/v1/admin/orders/{id}/status', 'patch'>,
         }),
       );
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <tr>
       <td>
@@ -239,11 +183,11 @@ function OrderRow({ order }: { order: Order }) {
       <td>
         <span className={`status ${current.status}`}>{STATUS_LABEL[current.status]}</span>{' '}
         {(NEXT_STATUS[current.status] ?? []).map((s) => (
-          <button key={s} type="button" disabled={busy} onClick={() => void move(s)}>
+          <button key={s} type="button" disabled={action.busy} onClick={() => void move(s)}>
             Mark {STATUS_LABEL[s].toLowerCase()}
           </button>
         ))}
-        {error ? <ErrorMessage error={error} /> : null}
+        <RowError action={action} />
       </td>
     </tr>
   );
@@ -254,37 +198,16 @@ function Users() {
   return (
     <>
       <h1>{t('admin.users')}</h1>
-      <Async value={list}>
-        {(data) => (
-          <div className="table-wrap">
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">User</th>
-                  <th scope="col">{t('admin.role')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((u) => (
-                  <UserRow key={u.id} user={u} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </Async>
+      <AdminTable list={list} columns={['User', t('admin.role')]} row={(u) => <UserRow key={u.id} user={u} />} />
     </>
   );
 }
 
 function UserRow({ user }: { user: AdminUser }) {
   const [role, setRole] = useState<Role>(user.role);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const change = async (next: Role) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const action = useRowAction();
+  const change = (next: Role) =>
+    action.run(async () => {
       setRole(
         (
           await api<AdminUser>(`/v1/admin/users/${user.id}/role`, {
@@ -293,12 +216,7 @@ function UserRow({ user }: { user: AdminUser }) {
           })
         ).role,
       );
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <tr>
       <td>
@@ -309,13 +227,13 @@ function UserRow({ user }: { user: AdminUser }) {
       <td>
         <label>
           <span className="visually-hidden">Role of {user.email}</span>
-          <select value={role} disabled={busy} onChange={(e) => void change(e.target.value as Role)}>
+          <select value={role} disabled={action.busy} onChange={(e) => void change(e.target.value as Role)}>
             <option value="customer">Customer</option>
             <option value="staff">Staff</option>
             <option value="admin">Admin</option>
           </select>
         </label>
-        {error ? <ErrorMessage error={error} /> : null}
+        <RowError action={action} />
       </td>
     </tr>
   );
