@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import fp from 'fastify-plugin';
 import type { Config } from './config.js';
 import { badRequest } from './errors.js';
-import { installErrorHandling } from './http/errors.js';
+import { frameworkErrorBody, installErrorHandling } from './http/errors.js';
 import { ErrorResponse } from './http/schemas.js';
 import { findUnsafeText, validatorCompiler } from './http/validation.js';
 import auth from './plugins/app/auth.js';
@@ -76,11 +76,8 @@ export function buildServer(config: Config, overrides: FastifyServerOptions = {}
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     // Errors raised by the router before any hook runs (malformed or oversized URLs) get the same body as all others.
     frameworkErrors: (error, request, reply) => {
-      const codes: Record<string, string> = { FST_ERR_MAX_PARAM_LENGTH: 'PARAM_TOO_LONG', FST_ERR_BAD_URL: 'BAD_URL' };
-      const body = {
-        error: { code: codes[error.code] ?? 'BAD_REQUEST', message: 'the request URL is not valid', requestId: String(request.id) },
-      };
-      (reply as unknown as { status(n: number): { send(b: unknown): void } }).status(400).send(body);
+      const [status, body] = frameworkErrorBody(error, String(request.id));
+      (reply as unknown as { status(n: number): { send(b: unknown): void } }).status(status).send(body);
     },
     ...overrides,
   }).withTypeProvider<TypeBoxTypeProvider>();

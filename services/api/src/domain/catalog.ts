@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.js';
 import { badRequest } from '../errors.js';
-import { Prisma } from '../generated/prisma/client.js';
+import { Prisma, type Product } from '../generated/prisma/client.js';
 
 export type SortOrder = 'relevance' | 'price_asc' | 'price_desc' | 'newest' | 'name_asc';
 
@@ -173,9 +173,8 @@ function toSummary(r: Row): ProductSummary {
   };
 }
 
-export async function getProduct(db: Db, slug: string): Promise<ProductDetail | null> {
-  const p = await db.product.findFirst({ where: { slug, active: true }, include: { category: true } });
-  if (!p) return null;
+/** A product row as JSON: what the storefront and staff both see (prices are bigint poisha in the database). */
+export function productFields(p: Product) {
   return {
     id: p.id,
     sku: p.sku,
@@ -187,11 +186,15 @@ export async function getProduct(db: Db, slug: string): Promise<ProductDetail | 
     pricePoisha: Number(p.pricePoisha),
     compareAtPoisha: p.compareAtPoisha === null ? null : Number(p.compareAtPoisha),
     stock: p.stock,
-    inStock: p.stock > 0,
     featured: p.featured,
     images: p.images,
-    category: { slug: p.category.slug, name: p.category.name },
   };
+}
+
+export async function getProduct(db: Db, slug: string): Promise<ProductDetail | null> {
+  const p = await db.product.findFirst({ where: { slug, active: true }, include: { category: true } });
+  if (!p) return null;
+  return { ...productFields(p), inStock: p.stock > 0, category: { slug: p.category.slug, name: p.category.name } };
 }
 
 export async function listCategories(db: Db) {

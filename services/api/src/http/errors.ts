@@ -10,8 +10,22 @@ const FASTIFY_CODES: Record<string, [number, string]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'INVALID_JSON'],
   FST_ERR_CTP_INVALID_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE'],
   FST_ERR_BAD_URL: [400, 'BAD_URL'],
+  FST_ERR_MAX_PARAM_LENGTH: [400, 'PARAM_TOO_LONG'],
   FST_ERR_ASYNC_CONSTRAINT: [400, 'BAD_REQUEST'],
 };
+
+/**
+ * The router's own errors (a malformed URL, an overlong parameter) happen before
+ * any route or hook, so Fastify hands them to `frameworkErrors` instead of the
+ * error handler: same table, same body.
+ */
+export function frameworkErrorBody(
+  error: FastifyError,
+  requestId: string,
+): [number, { error: { code: string; message: string; requestId: string } }] {
+  const [status, code] = FASTIFY_CODES[error.code] ?? [400, 'BAD_REQUEST'];
+  return [status, { error: { code, message: 'the request URL is not valid', requestId } }];
+}
 
 /** Maps every error to the one response shape; 5xx bodies never carry internals. */
 export function installErrorHandling(app: FastifyInstance) {

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { sqlState, UNIQUE_VIOLATION } from '../db/errors.js';
+import { productFields } from '../domain/catalog.js';
 import { listOrders, STAFF_TRANSITIONS, transition } from '../domain/orders.js';
 import { badRequest, conflict, notFound } from '../errors.js';
+import type { Product } from '../generated/prisma/client.js';
 import type { OrderStatus, Role } from '../generated/prisma/enums.js';
 import { Nullable, Poisha, Slug, Uuid } from '../http/schemas.js';
 import { requirePrincipal } from '../plugins/app/auth.js';
@@ -80,25 +82,9 @@ const StockAdjustment = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 
-type ProductRow = NonNullable<Awaited<ReturnType<FastifyInstance['db']['product']['findFirst']>>> & { category: { slug: string } };
+type ProductRow = Product & { category: { slug: string } };
 function toAdminProduct(p: ProductRow) {
-  return {
-    id: p.id,
-    sku: p.sku,
-    slug: p.slug,
-    name: p.name,
-    brand: p.brand,
-    category: p.category.slug,
-    description: p.description,
-    specs: p.specs as Record<string, string>,
-    pricePoisha: Number(p.pricePoisha),
-    compareAtPoisha: p.compareAtPoisha === null ? null : Number(p.compareAtPoisha),
-    stock: p.stock,
-    images: p.images,
-    featured: p.featured,
-    active: p.active,
-    updatedAt: p.updatedAt.toISOString(),
-  };
+  return { ...productFields(p), category: p.category.slug, active: p.active, updatedAt: p.updatedAt.toISOString() };
 }
 
 /** Staff run the shop floor (products, stock, orders); only admins change who is staff. */

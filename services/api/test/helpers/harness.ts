@@ -18,29 +18,35 @@ import { ensureUser, seedCatalog } from '../../src/seed/seed.js';
 const TEMPLATE = 'dhakacart_template';
 type Tap = Test;
 
-let ownPg: Promise<PostgresServer> | undefined;
-let ownRedis: Promise<RedisServer> | undefined;
-
-async function adminUrl(): Promise<string> {
-  if (process.env.DHAKACART_TEST_PG_ADMIN_URL) return process.env.DHAKACART_TEST_PG_ADMIN_URL;
-  if (!ownPg) {
-    ownPg = startPostgres();
-    const started = ownPg;
-    // Shared by every subtest of this file: stopped when the whole file is done.
-    root.teardown(async () => (await started).dispose());
-  }
-  return (await ownPg).adminUrl;
+/**
+ * The server `make test` shares through `envName`, or else one started here on
+ * first use, shared by every subtest of this file and stopped when it is done.
+ */
+function sharedOrOwn<S extends { dispose(): Promise<void> }>(envName: string, start: () => Promise<S>, url: (s: S) => string) {
+  let own: Promise<S> | undefined;
+  return async (): Promise<string> => {
+    const shared = process.env[envName];
+    if (shared) return shared;
+    if (!own) {
+      const started = start();
+      own = started;
+      root.teardown(async () => (await started).dispose());
+    }
+    return url(await own);
+  };
 }
 
-export async function redisUrl(_t?: Tap): Promise<string> {
-  if (process.env.DHAKACART_TEST_REDIS_URL) return process.env.DHAKACART_TEST_REDIS_URL;
-  if (!ownRedis) {
-    ownRedis = startRedis();
-    const started = ownRedis;
-    root.teardown(async () => (await started).dispose());
-  }
-  return (await ownRedis).url;
-}
+const adminUrl = sharedOrOwn<PostgresServer>(
+  'DHAKACART_TEST_PG_ADMIN_URL',
+  () => startPostgres(),
+  (s) => s.adminUrl,
+);
+/** Callers pass their test for symmetry with freshDatabase; the server is per file either way. */
+export const redisUrl: (t?: Tap) => Promise<string> = sharedOrOwn<RedisServer>(
+  'DHAKACART_TEST_REDIS_URL',
+  () => startRedis(),
+  (s) => s.url,
+);
 
 function withDatabase(url: string, database: string) {
   const u = new URL(url);
