@@ -54,3 +54,14 @@ seccompProfile:
     matchLabels:
       {{- toYaml .podLabels | nindent 6 }}
 {{- end -}}
+
+{{/* Egress rule to the Kubernetes API as pods reach it after kube-proxy's DNAT (networkPolicy.kubeAPIServer). */}}
+{{- define "data.kubeAPIEgress" -}}
+{{- $api := .Values.networkPolicy.kubeAPIServer -}}
+- to:
+    {{- range $api.cidrs }}
+    - ipBlock: { cidr: {{ . }} }
+    {{- end }}
+  ports:
+    - { protocol: TCP, port: {{ $api.port }} }
+{{- end -}}
