@@ -57,6 +57,12 @@ export class ApiError extends Error {
   get outcomeUnknown() {
     return this.status === 0 || this.status >= 500;
   }
+
+  /** Anything caught from a call, as an ApiError (a non-API failure becomes status 0, code CLIENT). */
+  static from(error: unknown): ApiError {
+    if (error instanceof ApiError) return error;
+    return new ApiError(0, 'CLIENT', error instanceof Error ? error.message : String(error));
+  }
 }
 
 const REQUEST_TIMEOUT_MS = 15_000;

@@ -23,7 +23,7 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: Depe
         if (controller.signal.aborted) return;
         setResult({
           state: 'error',
-          error: error instanceof ApiError ? error : new ApiError(0, 'CLIENT', error instanceof Error ? error.message : String(error)),
+          error: ApiError.from(error),
         });
       },
     );

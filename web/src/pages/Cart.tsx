@@ -18,7 +18,7 @@ export function CartPage() {
       setCart(await cartApi.get());
       setLoaded(true);
     } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, 'CLIENT', String(e)));
+      setError(ApiError.from(e));
     }
   };
   // biome-ignore lint/correctness/useExhaustiveDependencies: reload when the session is known or changes
@@ -32,7 +32,7 @@ export function CartPage() {
     try {
       setCart(quantity > 0 ? await cartApi.set(productId, quantity) : await cartApi.remove(productId));
     } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, 'CLIENT', String(e)));
+      setError(ApiError.from(e));
     } finally {
       setBusy(null);
     }

@@ -43,7 +43,7 @@ export function CatalogPage({ category }: { category?: string | undefined }) {
       const page = await api<ProductPage>(`/v1/products${query({ ...params, limit: 24, cursor: extra.cursor })}`);
       setExtra((e) => ({ items: [...e.items, ...page.items], cursor: page.nextCursor, loading: false, error: null }));
     } catch (error) {
-      setExtra((e) => ({ ...e, loading: false, error: error instanceof ApiError ? error : new ApiError(0, 'CLIENT', String(error)) }));
+      setExtra((e) => ({ ...e, loading: false, error: ApiError.from(error) }));
     }
   };
 

@@ -97,7 +97,7 @@ export function CheckoutPage() {
       navigate(`/orders/${order.id}?placed=1`);
       return;
     } catch (e) {
-      const error = e instanceof ApiError ? e : new ApiError(0, 'CLIENT', String(e));
+      const error = ApiError.from(e);
       if (error.outcomeUnknown) setFailure({ kind: 'unknown', message: t('checkout.network') });
       else if (error.code === 'CHECKOUT_IN_PROGRESS') setFailure({ kind: 'unknown', message: t('checkout.inProgress') });
       else {

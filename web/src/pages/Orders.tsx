@@ -76,7 +76,7 @@ export function OrderPage({ id }: { id: string }) {
     try {
       setOrder(await api<Order>(`/v1/orders/${id}/cancel`, { method: 'POST' }));
     } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, 'CLIENT', String(e)));
+      setError(ApiError.from(e));
     } finally {
       setBusy(false);
     }

@@ -29,7 +29,7 @@ function ProductView({ product }: { product: ProductDetail }) {
       setCart(await cartApi.set(product.id, Math.min(inCart + quantity, Math.max(1, product.stock))));
       setAdded(true);
     } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, 'CLIENT', String(e)));
+      setError(ApiError.from(e));
     } finally {
       setBusy(false);
     }

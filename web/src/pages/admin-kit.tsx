@@ -56,7 +56,7 @@ export function useRowAction(): RowAction {
     try {
       await action();
     } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, 'CLIENT', String(e)));
+      setError(ApiError.from(e));
     } finally {
       setBusy(false);
     }
