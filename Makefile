@@ -66,3 +66,4 @@ clean: ## remove build output, tool caches and local shop data (keeps .cache/clu
 	rm -rf .data services/*/dist node_modules
 
 include ansible/cluster.mk
+include charts/tests/k8s/k8s.mk

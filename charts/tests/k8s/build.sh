@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Builds a pinned upstream Kubernetes node from the Go module proxy into the
+# git-ignored .cache/k8s/bin (no release tarballs, container images or Docker
+# can be fetched on these machines; the proxy, npm, PyPI and apt can).
+#
+#   kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl
+#   containerd containerd-shim-runc-v2 ctr   etcd etcdctl   coredns   kube-network-policies
+#
+# runc and the CNI plugins (bridge, host-local, portmap, loopback) come from
+# Debian: apt-get install runc containernetworking-plugins.
+#
+# Each component is built from a tiny module of our own (charts/tests/k8s/gomod/<name>)
+# because k8s.io/kubernetes and etcd's server module carry `replace` directives to
+# sibling folders, which `go install pkg@version` refuses. Our go.mod pins every one
+# of those siblings to the released module of the same version instead.
+#
+# Idempotent: a second run with the same pins does nothing and takes < 1 s.
+# Usage: build.sh [component...]   (components: k8s containerd etcd coredns knp)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+HERE="$ROOT/charts/tests/k8s"
+OUT="$ROOT/.cache/k8s"
+BIN="$OUT/bin"
+# The module cache is shared with the other Go-built tools; the build cache is
+# our own because charts/tests/setup.sh deletes .cache/go/build after helm.
+export GOMODCACHE="$ROOT/.cache/go/mod" GOCACHE="$OUT/go-build"
+export GOFLAGS="-modcacherw -buildvcs=false" GO111MODULE=on GOTOOLCHAIN=local
+# Everything is built static: no libc version coupling between build and run,
+# and cgo-only extras (btrfs snapshotter) are not needed for overlayfs.
+export CGO_ENABLED=0
+
+# shellcheck source-path=SCRIPTDIR source=pins.sh
+source "$HERE/pins.sh"
+
+mkdir -p "$BIN" "$OUT/stamps"
+command -v go >/dev/null || { echo "build.sh: needs the Go toolchain" >&2; exit 1; }
+
+log() { printf '%s build.sh: %s\n' "$(date -u +%H:%M:%S)" "$*"; }
+
+# done_already <component> <pins> <binary...>: true when the stamp matches and all binaries exist.
+done_already() {
+  local name="$1" pins="$2" b; shift 2
+  [[ -f "$OUT/stamps/$name" && "$(cat "$OUT/stamps/$name")" == "$pins" ]] || return 1
+  for b in "$@"; do [[ -x "$BIN/$b" ]] || return 1; done
+}
+
+# timed <component> <pins> <command...>: runs the build, records its wall time in build-times.txt.
+timed() {
+  local name="$1" pins="$2" start end; shift 2
+  start=$(date +%s)
+  "$@"
+  end=$(date +%s)
+  echo "$pins" >"$OUT/stamps/$name"
+  printf '%s\t%s\t%ss\t%s cores\t%s\n' "$(date -u +%FT%TZ)" "$name" "$((end - start))" "$(nproc)" "$pins" >>"$OUT/build-times.txt"
+  log "$name built in $((end - start)) s"
+}
+
+# gomod <component> <go.mod body>: writes our module file (go.sum is kept in git once resolved).
+gomod() {
+  local dir="$HERE/gomod/$1"
+  mkdir -p "$dir"
+  if [[ ! -f "$dir/go.mod" ]] || [[ "$(cat "$dir/go.mod")" != "$2" ]]; then
+    printf '%s\n' "$2" >"$dir/go.mod"
+    rm -f "$dir/go.sum"
+  fi
+  # A module with no package of its own: this file only keeps `go` from
+  # complaining that the main module is empty.
+  [[ -f "$dir/doc.go" ]] || printf '// Package %s only pins the modules build.sh compiles.\npackage %s\n' "$1" "$1" >"$dir/doc.go"
+}
+
+# gobuild <component> <go build args...>: builds inside our module for that component.
+# -mod=mod lets the first run resolve go.sum (kept in git afterwards).
+gobuild() {
+  local dir="$HERE/gomod/$1"; shift
+  (cd "$dir" && go build -mod=mod -trimpath "$@")
+}
+
+build_k8s() {
+  local v="$K8S_VERSION" minor staging=(api apiextensions-apiserver apimachinery apiserver cli-runtime client-go
+    cloud-provider cluster-bootstrap code-generator component-base component-helpers controller-manager cri-api
+    cri-client csi-translation-lib dynamic-resource-allocation endpointslice externaljwt kms kube-aggregator
+    kube-controller-manager kube-proxy kube-scheduler kubectl kubelet metrics mount-utils pod-security-admission
+    sample-apiserver sample-cli-plugin sample-controller)
+  local bins=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
+  done_already k8s "$v" "${bins[@]}" && { log "k8s $v already built"; return; }
+  minor="${v#v1.}"; minor="${minor%%.*}"
+  local body s
+  body="module dhakacart.local/k8sbuild/k8s
+
+go 1.24.0
+
+require k8s.io/kubernetes $v
+
+replace ("
+  for s in "${staging[@]}"; do body+=$'\n'"	k8s.io/$s => k8s.io/$s v0.${v#v1.}"; done
+  body+=$'\n)'
+  gomod k8s "$body"
+  local ld="-s -w" key val
+  for kv in "gitVersion=$v" "gitMajor=1" "gitMinor=$minor" "gitTreeState=clean" "buildDate=$K8S_BUILD_DATE"; do
+    key="${kv%%=*}" val="${kv#*=}"
+    ld+=" -X k8s.io/client-go/pkg/version.$key=$val -X k8s.io/component-base/version.$key=$val"
+  done
+  log "building Kubernetes $v (${bins[*]}); about 25-35 min on 2 cores with a cold cache"
+  local pkgs=() b
+  for b in "${bins[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$b"); done
+  # One `go build` for all six: they share most packages, which are compiled once.
+  timed k8s "$v" gobuild k8s -ldflags "$ld" -o "$BIN/" "${pkgs[@]}"
+}
+
+build_containerd() {
+  local v="$CONTAINERD_VERSION"
+  done_already containerd "$v" containerd containerd-shim-runc-v2 ctr && { log "containerd $v already built"; return; }
+  gomod containerd "module dhakacart.local/k8sbuild/containerd
+
+go 1.25.0
+
+require github.com/containerd/containerd/v2 $v"
+  log "building containerd $v"
+  local m=github.com/containerd/containerd/v2
+  # no_btrfs/no_devmapper: those snapshotters need cgo; the node uses overlayfs.
+  timed containerd "$v" gobuild containerd -tags "no_btrfs no_devmapper urfave_cli_no_docs" \
+    -ldflags "-s -w -X $m/version.Version=$v -X $m/version.Revision=$v" -o "$BIN/" "$m/cmd/containerd" "$m/cmd/containerd-shim-runc-v2" "$m/cmd/ctr"
+}
+
+build_etcd() {
+  local v="$ETCD_VERSION"
+  done_already etcd "$v" etcd && { log "etcd $v already built"; return; }
+  gomod etcd "module dhakacart.local/k8sbuild/etcd
+
+go 1.26.0
+
+require go.etcd.io/etcd/server/v3 $v
+
+replace (
+	go.etcd.io/etcd/api/v3 => go.etcd.io/etcd/api/v3 $v
+	go.etcd.io/etcd/client/pkg/v3 => go.etcd.io/etcd/client/pkg/v3 $v
+	go.etcd.io/etcd/client/v3 => go.etcd.io/etcd/client/v3 $v
+	go.etcd.io/etcd/pkg/v3 => go.etcd.io/etcd/pkg/v3 $v
+)"
+  log "building etcd $v"
+  timed etcd "$v" gobuild etcd -ldflags "-s -w" -o "$BIN/etcd" go.etcd.io/etcd/server/v3
+}
+
+build_coredns() {
+  local v="$COREDNS_VERSION"
+  done_already coredns "$v" coredns && { log "coredns $v already built"; return; }
+  gomod coredns "module dhakacart.local/k8sbuild/coredns
+
+go 1.26.0
+
+require github.com/coredns/coredns $v"
+  log "building CoreDNS $v"
+  timed coredns "$v" gobuild coredns -ldflags "-s -w" -o "$BIN/coredns" github.com/coredns/coredns
+}
+
+build_knp() {
+  local v="$KNP_VERSION"
+  done_already knp "$v" kube-network-policies && { log "kube-network-policies $v already built"; return; }
+  gomod knp "module dhakacart.local/k8sbuild/knp
+
+go 1.23.0
+
+require sigs.k8s.io/kube-network-policies $v"
+  log "building kube-network-policies $v"
+  timed knp "$v" gobuild knp -ldflags "-s -w" -o "$BIN/kube-network-policies" sigs.k8s.io/kube-network-policies/cmd
+}
+
+components=("$@")
+[[ ${#components[@]} -gt 0 ]] || components=(etcd containerd coredns knp k8s)
+for c in "${components[@]}"; do
+  case "$c" in
+    k8s|containerd|etcd|coredns|knp) "build_$c" ;;
+    *) echo "build.sh: unknown component $c (k8s containerd etcd coredns knp)" >&2; exit 2 ;;
+  esac
+done
+log "done; binaries in ${BIN#"$ROOT"/}; build times in ${OUT#"$ROOT"/}/build-times.txt"

@@ -1,0 +1,2 @@
+// Package knp only pins the modules build.sh compiles.
+package knp

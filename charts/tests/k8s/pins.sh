@@ -1,0 +1,14 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # sourced: the variables are used by the scripts that source this
+# Pinned versions of everything build.sh compiles (bump together with
+# docs/runbooks/k8s-local.md "Pins"). Sourced by build.sh and up.sh.
+#
+# v1.34: the newest line whose kubelet still starts on cgroup v1 without
+# opting in (>= v1.35 needs failCgroupV1: false); this host has the hybrid layout.
+K8S_VERSION=v1.34.4
+# Fixed so the same pins always give byte-identical version strings.
+K8S_BUILD_DATE=2026-01-01T00:00:00Z
+CONTAINERD_VERSION=v2.2.9   # github.com/containerd/containerd/v2 (2.x: what kubelet >= 1.34 expects)
+ETCD_VERSION=v3.6.16        # go.etcd.io/etcd/server/v3 (k8s 1.34 ships with etcd 3.6)
+COREDNS_VERSION=v1.15.0     # github.com/coredns/coredns
+KNP_VERSION=v0.8.0          # sigs.k8s.io/kube-network-policies (NetworkPolicy enforcer)
