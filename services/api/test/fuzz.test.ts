@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { ensureUser } from '../src/seed/seed.js';
@@ -62,7 +63,11 @@ t.test('fuzzing the whole API from its OpenAPI document', async (t) => {
     'all',
     '--no-color',
   ];
-  const child = spawn(schemathesis, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SCHEMATHESIS_HOOKS: '' } });
+  // Schemathesis keeps a crash cache in its working directory: a throwaway one keeps
+  // runs independent of each other (the seed makes them repeatable) and the repo clean.
+  const cwd = mkdtempSync(join(tmpdir(), 'dc-fuzz-'));
+  t.teardown(() => rmSync(cwd, { recursive: true, force: true }));
+  const child = spawn(schemathesis, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SCHEMATHESIS_HOOKS: '' } });
   let output = '';
   child.stdout.on('data', (d) => {
     output += d;
