@@ -4,7 +4,8 @@
 # can be fetched on these machines; the proxy, npm, PyPI and apt can).
 #
 #   kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl
-#   containerd containerd-shim-runc-v2 ctr   etcd etcdctl   coredns   kube-network-policies
+#   containerd containerd-shim-runc-v2 ctr   etcd   coredns   kube-router (NetworkPolicy)
+#   (and, on request, kube-network-policies: `build.sh knp`)
 #
 # runc and the CNI plugins (bridge, host-local, portmap, loopback) come from
 # Debian: apt-get install runc containernetworking-plugins.
@@ -15,7 +16,7 @@
 # of those siblings to the released module of the same version instead.
 #
 # Idempotent: a second run with the same pins does nothing and takes < 1 s.
-# Usage: build.sh [component...]   (components: k8s containerd etcd coredns knp)
+# Usage: build.sh [component...]   (components: k8s containerd etcd coredns kube-router knp)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -166,12 +167,28 @@ require sigs.k8s.io/kube-network-policies $v"
   timed knp "$v" gobuild knp -ldflags "-s -w" -o "$BIN/kube-network-policies" sigs.k8s.io/kube-network-policies/cmd
 }
 
+build_kube_router() {
+  local v="$KUBE_ROUTER_VERSION"
+  done_already kube-router "$v" kube-router && { log "kube-router $v already built"; return; }
+  gomod kube_router "module dhakacart.local/k8sbuild/kube_router
+
+go 1.21
+
+require github.com/cloudnativelabs/kube-router/v2 $v"
+  log "building kube-router $v"
+  timed kube-router "$v" gobuild kube_router -ldflags "-s -w -X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=$v" \
+    -o "$BIN/kube-router" github.com/cloudnativelabs/kube-router/v2/cmd/kube-router
+}
+
 components=("$@")
-[[ ${#components[@]} -gt 0 ]] || components=(etcd containerd coredns knp k8s)
+# knp is not built by default: this kernel lacks nft "queue" (CONFIG_NFT_QUEUE),
+# which it needs (docs/runbooks/k8s-local.md); kube-router enforces policies instead.
+[[ ${#components[@]} -gt 0 ]] || components=(etcd containerd coredns kube-router k8s)
 for c in "${components[@]}"; do
   case "$c" in
     k8s|containerd|etcd|coredns|knp) "build_$c" ;;
-    *) echo "build.sh: unknown component $c (k8s containerd etcd coredns knp)" >&2; exit 2 ;;
+    kube-router) build_kube_router ;;
+    *) echo "build.sh: unknown component $c (k8s containerd etcd coredns kube-router knp)" >&2; exit 2 ;;
   esac
 done
 log "done; binaries in ${BIN#"$ROOT"/}; build times in ${OUT#"$ROOT"/}/build-times.txt"

@@ -25,6 +25,7 @@ stop() {
 }
 
 # kubelet first, so it does not restart what we are about to stop.
+stop kube-router
 stop kube-proxy
 stop kubelet
 if alive "$(pid_of containerd || true)"; then
@@ -53,8 +54,11 @@ for cg in /sys/fs/cgroup/*/kubepods /sys/fs/cgroup/unified/kubepods; do
   if [[ -d "$cg" ]]; then find "$cg" -depth -type d -exec rmdir {} \; 2>/dev/null || true; fi
 done
 
-# kube-proxy's own cleanup removes every KUBE-* chain and rule it made.
+# kube-proxy's and kube-router's own cleanups remove the chains, rules and ipsets they made.
 if [[ -x "$K8S_BIN/kube-proxy" ]]; then "$K8S_BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true; fi
+if [[ -x "$K8S_BIN/kube-router" ]]; then "$K8S_BIN/kube-router" --cleanup-config >/dev/null 2>&1 || true; fi
+# Left by a kube-network-policies trial (build.sh knp; it cannot run on this kernel).
+nft delete table inet kube-network-policies 2>/dev/null || true
 # kubelet's KUBE-FIREWALL/KUBE-KUBELET-CANARY and portmap's CNI-* chains.
 for table in filter nat mangle; do
   for chain in $(iptables -t "$table" -S 2>/dev/null | awk '$1=="-N" && ($2 ~ /^(KUBE-|CNI-)/){print $2}'); do

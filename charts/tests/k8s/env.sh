@@ -34,3 +34,4 @@ k8s_ctr() { "$K8S_BIN/ctr" --address "$K8S_CONTAINERD_SOCK" -n k8s.io "$@"; }
 K8S_PAUSE_IMAGE=dhakacart.local/k8s/pause:1
 K8S_COREDNS_IMAGE="dhakacart.local/k8s/coredns:$COREDNS_VERSION"
 K8S_TOOLBOX_IMAGE=dhakacart.local/k8s/toolbox:1
+K8S_KNP_IMAGE="dhakacart.local/k8s/kube-network-policies:$KNP_VERSION"

@@ -11,4 +11,5 @@ K8S_BUILD_DATE=2026-01-01T00:00:00Z
 CONTAINERD_VERSION=v2.2.9   # github.com/containerd/containerd/v2 (2.x: what kubelet >= 1.34 expects)
 ETCD_VERSION=v3.6.16        # go.etcd.io/etcd/server/v3 (k8s 1.34 ships with etcd 3.6)
 COREDNS_VERSION=v1.15.0     # github.com/coredns/coredns
-KNP_VERSION=v0.8.0          # sigs.k8s.io/kube-network-policies (NetworkPolicy enforcer)
+KNP_VERSION=v0.8.0          # sigs.k8s.io/kube-network-policies (needs nft queue: not in this kernel)
+KUBE_ROUTER_VERSION=v2.1.0  # github.com/cloudnativelabs/kube-router/v2 (NetworkPolicy via iptables+ipset; newest the proxy lists)

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # `make test-k8s`: starts the local cluster, runs every live check in order and
 # always stops the cluster again (no kubelet or containerd is left running).
-# Ends with "N passed, N failed" like the other suites. CHECKS="smoke app" picks some.
+# Ends with "N passed, N failed" like the other suites. CHECKS="smoke pdb" picks some.
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 trap '"$HERE/down.sh"' EXIT
 "$HERE/up.sh" || exit 1
 passed=0 failed=0
-for c in ${CHECKS:-smoke}; do
+for c in ${CHECKS:-smoke policy pdb replace}; do
   echo "=== check: $c"
   if "$HERE/checks/$c.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "=== check $c FAILED"; fi
 done

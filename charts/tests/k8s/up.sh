@@ -14,11 +14,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 START=$(date +%s)
 [[ $EUID -eq 0 ]] || { echo "up.sh: needs root" >&2; exit 1; }
-for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl containerd containerd-shim-runc-v2 ctr coredns; do
+for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl containerd containerd-shim-runc-v2 ctr coredns kube-router; do
   [[ -x "$K8S_BIN/$b" ]] || { echo "up.sh: $K8S_BIN/$b missing: run charts/tests/k8s/build.sh (make k8s-build)" >&2; exit 1; }
 done
-for t in runc iptables-restore conntrack /usr/lib/cni/bridge /usr/lib/cni/host-local /usr/lib/cni/portmap /usr/lib/cni/loopback /bin/busybox openssl; do
-  command -v "$t" >/dev/null || [[ -x "$t" ]] || { echo "up.sh: $t missing: apt-get install runc iptables conntrack containernetworking-plugins busybox-static openssl" >&2; exit 1; }
+for t in runc iptables-restore conntrack ipset /usr/lib/cni/bridge /usr/lib/cni/host-local /usr/lib/cni/portmap /usr/lib/cni/loopback /bin/busybox openssl; do
+  command -v "$t" >/dev/null || [[ -x "$t" ]] || { echo "up.sh: $t missing: apt-get install runc iptables conntrack ipset containernetworking-plugins busybox-static openssl" >&2; exit 1; }
 done
 if [[ -e "$K8S_RUN/pids" ]] && compgen -G "$K8S_RUN/pids/*.pid" >/dev/null; then
   echo "up.sh: a cluster seems to be running (pid files in $K8S_RUN/pids): run down.sh first" >&2; exit 1
@@ -128,7 +128,8 @@ start kube-controller-manager "$K8S_BIN/kube-controller-manager" \
   --bind-address 127.0.0.1 --leader-elect=false --use-service-account-credentials \
   --service-account-private-key-file "$PKI/sa.key" --root-ca-file "$PKI/ca.crt" \
   --cluster-signing-cert-file "$PKI/ca.crt" --cluster-signing-key-file "$PKI/ca.key" \
-  --service-cluster-ip-range "$K8S_SERVICE_CIDR" --allocate-node-cidrs=false \
+  --service-cluster-ip-range "$K8S_SERVICE_CIDR" \
+  --allocate-node-cidrs=true --cluster-cidr "$K8S_POD_CIDR" --node-cidr-mask-size "${K8S_POD_CIDR#*/}" \
   --node-monitor-grace-period 20s --controllers '*,-cloud-node-lifecycle,-service-lb-controller,-node-route-controller'
 start kube-scheduler "$K8S_BIN/kube-scheduler" --kubeconfig "$PKI/scheduler.kubeconfig" \
   --authentication-kubeconfig "$PKI/scheduler.kubeconfig" --authorization-kubeconfig "$PKI/scheduler.kubeconfig" \
@@ -268,11 +269,26 @@ start kube-proxy "$K8S_BIN/kube-proxy" --config "$K8S_RUN/kube-proxy.yaml"
 
 wait_for "node Ready" 120 bash -c "'$K8S_BIN/kubectl' get node '$K8S_NODE_NAME' -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' | grep -qx True"
 
+# --- NetworkPolicy enforcement --------------------------------------------------------
+# kube-router's firewall controller only (iptables + ipset), as a host process;
+# after the node exists, which it needs to find at start.
+# kube-network-policies would be the upstream choice, but it needs nft "queue",
+# which this kernel lacks (CONFIG_NFT_QUEUE unset).
+k8s_log "kube-router $KUBE_ROUTER_VERSION (NetworkPolicy only)"
+start kube-router "$K8S_BIN/kube-router" --kubeconfig "$PKI/admin.kubeconfig" --hostname-override "$K8S_NODE_NAME" \
+  --run-firewall=true --run-router=false --run-service-proxy=false --run-loadbalancer=false --enable-cni=false \
+  --service-cluster-ip-range "$K8S_SERVICE_CIDR" --health-port 0 --metrics-port 0 --iptables-sync-period 1m
+
 # --- CoreDNS -------------------------------------------------------------------------
 k8s_log "CoreDNS $COREDNS_VERSION"
 sed -e "s|@COREDNS_IMAGE@|$K8S_COREDNS_IMAGE|g" -e "s|@DNS_IP@|$K8S_DNS_IP|g" "$K8S_HERE/manifests/coredns.yaml" \
   | "$K8S_BIN/kubectl" apply -f - >/dev/null
 wait_for CoreDNS 120 "$K8S_BIN/kubectl" -n kube-system rollout status deploy/coredns --timeout=2s
+
+# A daemon that died after starting (bad flag, port taken) must fail the start-up.
+for f in "$K8S_RUN"/pids/*.pid; do
+  kill -0 "$(cat "$f")" 2>/dev/null || { echo "up.sh: $(basename "$f" .pid) died; see ${K8S_RUN#"$K8S_ROOT"/}/logs/$(basename "$f" .pid).log" >&2; false; }
+done
 
 ELAPSED=$(($(date +%s) - START))
 echo "$(date -u +%FT%TZ)	up	${ELAPSED}s	$K8S_VERSION" >>"$K8S_OUT/startup-times.txt"
