@@ -2,7 +2,8 @@
  * `make bench`: measured in one run on this machine, reported as ratios to
  * baselines measured in the same run (absolute numbers depend on the machine):
  *  - catalog list and product detail req/s vs a bare Fastify hello-world, and
- *    their p50/p99 at 100 connections (wrk, cache warm: the Eid-sale hot path);
+ *    their p50/p99 at 100 connections (wrk, cache warm: the Eid-sale hot path),
+ *    every request with a browser's Accept-Encoding; the list once more without;
  *  - checkout orders/s vs pgbench tpcb-like on the same PostgreSQL with the
  *    same number of clients.
  * Ends with one JSON line for CI dashboards.
@@ -39,11 +40,14 @@ function parseDuration(text: string): number {
 }
 
 const WARMUP = process.env.BENCH_WARMUP_SECONDS ?? '5';
+/** What every browser sends; runs made without it are labelled so. */
+const BROWSER = ['-H', 'Accept-Encoding: gzip, deflate, br'];
 
 /** Every target gets the same un-measured warm-up first: V8 optimises hot code in the first seconds. */
-function wrk(url: string, connections: number, script?: string, warmup = true): WrkResult {
-  if (warmup) execFileSync('wrk', ['-t1', `-c${connections}`, `-d${WARMUP}s`, ...(script ? ['-s', script] : []), url], { stdio: 'ignore' });
-  const args = ['-t1', `-c${connections}`, `-d${DURATION}s`, '--latency', ...(script ? ['-s', script] : []), url];
+function wrk(url: string, connections: number, script?: string, warmup = true, headers = BROWSER): WrkResult {
+  const common = [...headers, ...(script ? ['-s', script] : []), url];
+  if (warmup) execFileSync('wrk', ['-t1', `-c${connections}`, `-d${WARMUP}s`, ...common], { stdio: 'ignore' });
+  const args = ['-t1', `-c${connections}`, `-d${DURATION}s`, '--latency', ...common];
   const out = execFileSync('wrk', args, { encoding: 'utf8' });
   const rps = Number(out.match(/Requests\/sec:\s+([\d.]+)/)?.[1]);
   const p50 = parseDuration(out.match(/\s50%\s+(\S+)/)?.[1] ?? '');
@@ -142,6 +146,8 @@ async function main() {
     for (const p of [...listPaths, ...detailPaths]) await fetch(base + p);
     const listResult = wrk(base, CONNECTIONS, rotate('list', listPaths));
     const detailResult = wrk(base, CONNECTIONS, rotate('detail', detailPaths));
+    // The same list traffic from a client that asks for no compression (bytes on the socket dominate).
+    const listIdentityResult = wrk(base, CONNECTIONS, rotate('list', listPaths), true, []);
 
     // --- checkout vs pgbench, same clients
     const pgbenchBin = join(postgres.binDir, 'pgbench');
@@ -190,6 +196,7 @@ async function main() {
     const rows = [
       ['hello-world (baseline)', helloResult],
       ['catalog list', listResult],
+      ['catalog list, no Accept-Encoding', listIdentityResult],
       ['product detail', detailResult],
       ['checkout', checkoutResult],
     ] as const;
@@ -203,6 +210,7 @@ async function main() {
       catalogVsHelloWorld: round(listResult.rps / helloResult.rps, 3),
       catalogP50Ms: round(listResult.p50Ms),
       catalogP99Ms: round(listResult.p99Ms),
+      catalogIdentityVsHelloWorld: round(listIdentityResult.rps / helloResult.rps, 3),
       detailVsHelloWorld: round(detailResult.rps / helloResult.rps, 3),
       detailP99Ms: round(detailResult.p99Ms),
       checkoutVsPgbench: round(ordersPerSec / pgbenchTps, 3),

@@ -1,4 +1,6 @@
+import { gunzipSync } from 'node:zlib';
 import t from 'tap';
+import { acceptsGzip } from '../src/http/compression.js';
 import { harness } from './helpers/harness.js';
 
 async function counter(h: Awaited<ReturnType<typeof harness>>, layer: string, result: string) {
@@ -62,4 +64,52 @@ t.test('concurrent misses for one key make one database read (stampede protectio
   );
   t.equal((await counter(h, 'local', 'miss')) - before, 50, 'all 50 missed the empty local cache');
   t.equal(Number(statements?.calls), 1, 'but the product was loaded from the database once');
+});
+
+t.test('cached catalog bodies go gzipped to clients that accept it, byte-identical once decoded', async (t) => {
+  const h = await harness(t);
+  const list = '/v1/products?limit=24';
+  const plain = await h.app.inject({ method: 'GET', url: list });
+  const gzipped = await h.app.inject({ method: 'GET', url: list, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+  t.equal(plain.headers['content-encoding'], undefined, 'no Accept-Encoding: sent as it is');
+  t.equal(gzipped.headers['content-encoding'], 'gzip');
+  t.equal(gzipped.headers.vary, 'accept-encoding', 'caches in between keep the two apart');
+  t.equal(plain.headers.vary, 'accept-encoding');
+  t.same(gunzipSync(gzipped.rawPayload), plain.rawPayload, 'the same JSON');
+  t.ok(gzipped.rawPayload.length * 3 < plain.rawPayload.length, `${plain.rawPayload.length} B -> ${gzipped.rawPayload.length} B`);
+  t.equal(Number(gzipped.headers['content-length']), gzipped.rawPayload.length);
+
+  const refused = await h.app.inject({ method: 'GET', url: list, headers: { 'accept-encoding': 'br, gzip;q=0' } });
+  t.equal(refused.headers['content-encoding'], undefined, 'gzip;q=0 is a refusal');
+  const categories = await h.app.inject({ method: 'GET', url: '/v1/categories', headers: { 'accept-encoding': '*' } });
+  t.equal(categories.headers['content-encoding'], 'gzip', '"*" admits gzip');
+  t.ok((JSON.parse(gunzipSync(categories.rawPayload).toString()) as { items: unknown[] }).items.length > 10);
+  const [product] = await h.sql<{ slug: string }>('SELECT slug FROM products ORDER BY id LIMIT 1');
+  const detailUrl = `/v1/products/${product?.slug}`;
+  const detailPlain = await h.app.inject({ method: 'GET', url: detailUrl });
+  const detail = await h.app.inject({ method: 'GET', url: detailUrl, headers: { 'accept-encoding': 'gzip' } });
+  t.equal(
+    detail.headers['content-encoding'],
+    detailPlain.rawPayload.length >= 1024 ? 'gzip' : undefined,
+    `a ${detailPlain.rawPayload.length} B body is gzipped only from 1 KB on`,
+  );
+  const missing = await h.app.inject({ method: 'GET', url: '/v1/products/no-such-product', headers: { 'accept-encoding': 'gzip' } });
+  t.equal(missing.statusCode, 404, 'a cached "not found" is still a 404');
+});
+
+t.test('Accept-Encoding parsing', async (t) => {
+  for (const [header, expected] of [
+    [undefined, false],
+    ['', false],
+    ['gzip', true],
+    ['GZIP;Q=0.5', true],
+    ['br', false],
+    ['br;q=1, gzip;q=0', false],
+    ['*', true],
+    ['*;q=0', false],
+    ['*, gzip;q=0', false],
+    ['identity, x-gzip', true],
+  ] as const) {
+    t.equal(acceptsGzip(header), expected, `${JSON.stringify(header)}`);
+  }
 });

@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { getProduct, type ListQuery, listBrands, listCategories, listProducts } from '../domain/catalog.js';
 import { notFound } from '../errors.js';
+import { sendCachedJson } from '../http/compression.js';
 import { Nullable, Poisha, Slug } from '../http/schemas.js';
 
 const ProductSummary = Type.Object({
@@ -52,9 +53,6 @@ const ListQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** Cached bodies are already JSON: send them as-is, skipping re-serialisation. */
-const sendJson = (reply: FastifyReply, body: Buffer) => reply.type('application/json; charset=utf-8').send(body);
-
 export default async function catalogRoutes(app: FastifyInstance) {
   const cache = app.catalogCache;
   const publicRead = { access: 'public' as const };
@@ -73,7 +71,7 @@ export default async function catalogRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const query = request.query as ListQuery;
       const key = `list:${JSON.stringify(query, Object.keys(query).sort())}`;
-      return sendJson(reply, await cache.get(key, () => app.reads.read((db) => listProducts(db, query))));
+      return sendCachedJson(request, reply, await cache.get(key, () => app.reads.read((db) => listProducts(db, query))));
     },
   );
 
@@ -91,8 +89,8 @@ export default async function catalogRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const { slug } = request.params as { slug: string };
       const body = await cache.get(`product:${slug}`, () => app.reads.read((db) => getProduct(db, slug)));
-      if (body.length === 4 && body.toString() === 'null') throw notFound('product');
-      return sendJson(reply, body);
+      if (body.raw.length === 4 && body.raw.toString() === 'null') throw notFound('product');
+      return sendCachedJson(request, reply, body);
     },
   );
 
@@ -112,8 +110,8 @@ export default async function catalogRoutes(app: FastifyInstance) {
         },
       },
     },
-    async (_request, reply) =>
-      sendJson(reply, await cache.get('categories', async () => ({ items: await app.reads.read(listCategories) }))),
+    async (request, reply) =>
+      sendCachedJson(request, reply, await cache.get('categories', async () => ({ items: await app.reads.read(listCategories) }))),
   );
 
   app.get(
@@ -129,7 +127,8 @@ export default async function catalogRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const { category } = request.query as { category?: string };
-      return sendJson(
+      return sendCachedJson(
+        request,
         reply,
         await cache.get(`brands:${category ?? ''}`, async () => ({ items: await app.reads.read((db) => listBrands(db, category)) })),
       );

@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { CachedBody } from '../../http/compression.js';
 
 const CHANNEL = 'catalog:invalidate';
 
 /**
  * Two-level cache for hot catalog reads, holding serialised JSON bodies as
- * UTF-8 buffers (written to the socket as they are, no re-encoding per response):
+ * UTF-8 buffers (written to the socket as they are, no re-encoding per response;
+ * gzipped once per local entry, see CachedBody):
  * a tiny in-process map (TTL ~1 s, no network at all on a hit) in front of
  * Redis (shared by all pods). Writes bump a generation number that is part of
  * every key and broadcast it, so all pods drop stale entries at once.
@@ -13,8 +15,8 @@ const CHANNEL = 'catalog:invalidate';
  * Redis being down only turns it into a per-process cache.
  */
 export class CatalogCache {
-  private readonly local = new Map<string, { expires: number; body: Buffer }>();
-  private readonly inflight = new Map<string, Promise<Buffer>>();
+  private readonly local = new Map<string, { expires: number; body: CachedBody }>();
+  private readonly inflight = new Map<string, Promise<CachedBody>>();
   private generation = '0';
   private invalidationPending = false;
 
@@ -54,7 +56,7 @@ export class CatalogCache {
     return `${this.app.config.REDIS_KEY_PREFIX}catalog:${name}`;
   }
 
-  async get(name: string, load: () => Promise<unknown>): Promise<Buffer> {
+  async get(name: string, load: () => Promise<unknown>): Promise<CachedBody> {
     const key = `${this.generation}:${name}`;
     const hit = this.local.get(key);
     const metrics = this.app.businessMetrics.cacheRequests;
@@ -70,7 +72,7 @@ export class CatalogCache {
     return loading;
   }
 
-  private async loadThrough(key: string, load: () => Promise<unknown>): Promise<Buffer> {
+  private async loadThrough(key: string, load: () => Promise<unknown>): Promise<CachedBody> {
     const redis = this.app.redisReady() ? this.app.redis : null;
     const metrics = this.app.businessMetrics.cacheRequests;
     const redisKey = this.key(key);
@@ -78,21 +80,21 @@ export class CatalogCache {
       const shared = await redis.getBuffer(redisKey).catch(() => null);
       if (shared !== null) {
         metrics.inc({ layer: 'redis', result: 'hit' });
-        this.remember(key, shared);
-        return shared;
+        return this.remember(key, shared);
       }
       metrics.inc({ layer: 'redis', result: 'miss' });
     }
-    const body = Buffer.from(JSON.stringify(await load()));
-    this.remember(key, body);
-    if (redis) redis.set(redisKey, body, 'EX', this.app.config.CACHE_REDIS_TTL_SECONDS).catch(() => {});
-    return body;
+    const raw = Buffer.from(JSON.stringify(await load()));
+    if (redis) redis.set(redisKey, raw, 'EX', this.app.config.CACHE_REDIS_TTL_SECONDS).catch(() => {});
+    return this.remember(key, raw);
   }
 
-  private remember(key: string, body: Buffer) {
-    if (this.app.config.CACHE_LOCAL_TTL_MS === 0) return;
+  private remember(key: string, raw: Buffer): CachedBody {
+    const body = new CachedBody(raw);
+    if (this.app.config.CACHE_LOCAL_TTL_MS === 0) return body;
     if (this.local.size >= 10_000) this.local.clear(); // bounded memory; a cold second is cheap
     this.local.set(key, { expires: Date.now() + this.app.config.CACHE_LOCAL_TTL_MS, body });
+    return body;
   }
 
   /** After any catalog write: every pod stops serving what it had cached. */
