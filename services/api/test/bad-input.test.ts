@@ -83,7 +83,13 @@ t.test('bad input gets a 4xx with a stable code, never a 5xx or a stack trace, a
     { name: 'path traversal segments', method: 'GET', url: '/v1/products/../../etc/passwd', status: 404, code: 'ROUTE_NOT_FOUND' },
     // Router errors: answered by frameworkErrors, before any route or hook runs.
     { name: 'broken percent-encoding in the path', method: 'GET', url: '/v1/products/%E0%A4%A', status: 400, code: 'BAD_URL' },
-    { name: 'path parameter over 200 characters', method: 'GET', url: `/v1/products/${'a'.repeat(201)}`, status: 400, code: 'PARAM_TOO_LONG' },
+    {
+      name: 'path parameter over 200 characters',
+      method: 'GET',
+      url: `/v1/products/${'a'.repeat(201)}`,
+      status: 400,
+      code: 'PARAM_TOO_LONG',
+    },
     {
       name: 'SQL injection in search',
       method: 'GET',
