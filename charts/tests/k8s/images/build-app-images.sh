@@ -41,6 +41,11 @@ if [[ ! -f "$base/.complete" ]]; then
   k8s_log "base root ready after $(($(date +%s) - START)) s ($(du -sh "$base" | cut -f1))"
 fi
 
+# Debian ships /etc/redis as 2770 redis:redis; the data chart runs Redis as uid
+# 10999 with its auth file mounted under /etc/redis/auth (fine in the official
+# image, which has no /etc/redis), so open the folder up.
+chmod 0755 "$base/etc/redis"
+
 # api: node + the API workspace, laid out as the Dockerfile's /app.
 api="$ROOTFS/api"
 rm -rf "$api"; mkdir -p "$api/usr/local/bin" "$api/app/services/api"
