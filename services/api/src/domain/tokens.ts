@@ -14,11 +14,19 @@ export interface IssuedRefreshToken {
  * rotates the token within its family; presenting a token that was already
  * used means it was copied, so the whole family (every device session derived
  * from that login) is revoked and the user must log in again.
+ *
+ * One exception, the "reuse interval" of Auth0 and Okta: a token used less than
+ * `reuseGraceMs` ago, whose family has not moved on since (no later token used),
+ * gets another successor instead. That is a second browser tab that read the
+ * shared token before the first tab's new one reached it (localStorage is not
+ * synchronous across a browser's processes), or a refresh whose answer was lost
+ * on the network. A replay after the family moved on, or later, still revokes.
  */
 export class RefreshTokens {
   constructor(
     private readonly db: Db,
     private readonly ttlDays: number,
+    private readonly reuseGraceMs: number,
   ) {}
 
   async issue(userId: string, familyId: string = randomUUID()): Promise<IssuedRefreshToken> {
@@ -38,11 +46,18 @@ export class RefreshTokens {
       where: { id: row.id, usedAt: null, revokedAt: null },
       data: { usedAt: new Date() },
     });
-    if (claimed.count === 0) {
+    if (claimed.count === 0 && !(await this.withinReuseGrace(row.id, row.familyId))) {
       await this.revokeFamily(row.familyId);
       throw unauthorized('TOKEN_REUSED', 'refresh token was already used; all sessions from that login were signed out');
     }
     return { userId: row.userId, next: await this.issue(row.userId, row.familyId) };
+  }
+
+  private async withinReuseGrace(id: string, familyId: string): Promise<boolean> {
+    const used = await this.db.refreshToken.findUnique({ where: { id }, select: { usedAt: true, revokedAt: true } });
+    if (!used?.usedAt || used.revokedAt || Date.now() - used.usedAt.getTime() > this.reuseGraceMs) return false;
+    const movedOn = await this.db.refreshToken.count({ where: { familyId, usedAt: { gt: used.usedAt } } });
+    return movedOn === 0;
   }
 
   async revokeFamilyOf(token: string): Promise<void> {
