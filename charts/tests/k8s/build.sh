@@ -53,6 +53,7 @@ timed() {
   "$@"
   end=$(date +%s)
   echo "$pins" >"$OUT/stamps/$name"
+  BUILT=1
   printf '%s\t%s\t%ss\t%s cores\t%s\n' "$(date -u +%FT%TZ)" "$name" "$((end - start))" "$(nproc)" "$pins" >>"$OUT/build-times.txt"
   log "$name built in $((end - start)) s"
 }
@@ -180,6 +181,7 @@ require github.com/cloudnativelabs/kube-router/v2 $v"
     -o "$BIN/kube-router" github.com/cloudnativelabs/kube-router/v2/cmd/kube-router
 }
 
+BUILT=0
 components=("$@")
 # knp is not built by default: this kernel lacks nft "queue" (CONFIG_NFT_QUEUE),
 # which it needs (docs/runbooks/k8s-local.md); kube-router enforces policies instead.
@@ -191,4 +193,9 @@ for c in "${components[@]}"; do
     *) echo "build.sh: unknown component $c (k8s containerd etcd coredns kube-router knp)" >&2; exit 2 ;;
   esac
 done
+if ((BUILT)); then
+  # ~6 GB of build cache, useless once the binaries exist (a pin bump rebuilds
+  # from the module cache in about the same time as a cold build anyway).
+  rm -rf "$GOCACHE"
+fi
 log "done; binaries in ${BIN#"$ROOT"/}; build times in ${OUT#"$ROOT"/}/build-times.txt"

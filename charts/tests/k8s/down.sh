@@ -72,6 +72,8 @@ for table in filter nat mangle; do
     iptables -t "$table" -X "$chain" 2>/dev/null || true
   done
 done
+# kube-router's ipsets can only go once no rule references them, i.e. now.
+for set in $(ipset list -n 2>/dev/null | grep -E '^(KUBE-|kube-router-)' || true); do ipset destroy "$set" 2>/dev/null || true; done
 ip link delete "$K8S_BRIDGE" 2>/dev/null || true
 if [[ -f "$K8S_OUT/sysctl.saved" ]]; then
   { read -r fwd; read -r brnf; } <"$K8S_OUT/sysctl.saved"

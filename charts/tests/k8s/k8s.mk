@@ -2,7 +2,7 @@
 # by the root Makefile. Not part of `make test`: the first build takes ~30+ min
 # on 2 cores (see docs/runbooks/k8s-local.md); binaries are cached in .cache/k8s.
 K8S_DIR := charts/tests/k8s
-K8S_APT := runc iptables conntrack containernetworking-plugins busybox-static openssl
+K8S_APT := runc iptables conntrack ipset containernetworking-plugins busybox-static openssl debootstrap
 
 .PHONY: k8s-build k8s-up k8s-down test-k8s
 

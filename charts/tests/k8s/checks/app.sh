@@ -2,7 +2,8 @@
 # The shop on the live cluster: the app chart (dev profile) installed for real,
 # with the data chart's own NetworkPolicies and Redis and a PostgreSQL stand-in
 # (no CloudNativePG operator here). Then:
-#   1. helm install --wait (migrate + seed hook Job) and helm test
+#   1. helm install --wait (migrate + seed hook Job) and helm test, in a namespace
+#      that enforces Pod Security "restricted"
 #   2. NetworkPolicy: a pod the policies do not name cannot reach the API; the
 #      ingress controller's identity (kube-system, app.kubernetes.io/name=traefik) can
 #   3. rolling upgrade under load: zero failed requests
@@ -22,6 +23,9 @@ grep -qx "$API_IMAGE" <<<"$images" || fail "image $API_IMAGE not in containerd: 
 
 kubectl delete namespace "$NS" --ignore-not-found --wait=true >/dev/null
 kubectl create namespace "$NS" >/dev/null
+# As in the lab (Ansible's platform role): Pod Security "restricted", enforced by
+# the real admission plugin here, so a non-compliant pod in either chart fails.
+kubectl label namespace "$NS" pod-security.kubernetes.io/enforce=restricted >/dev/null
 kubectl delete pod -n kube-system -l dhakacart.io/k8s-check=load --ignore-not-found >/dev/null
 
 # --- data: the data chart's NetworkPolicies and Redis, our PostgreSQL stand-in ----------
