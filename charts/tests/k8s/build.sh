@@ -16,7 +16,7 @@
 # of those siblings to the released module of the same version instead.
 #
 # Idempotent: a second run with the same pins does nothing and takes < 1 s.
-# Usage: build.sh [component...]   (components: k8s containerd etcd coredns kube-router knp)
+# Usage: build.sh [component...]   (components: pause k8s containerd etcd coredns kube-router knp)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -181,16 +181,24 @@ require github.com/cloudnativelabs/kube-router/v2 $v"
     -o "$BIN/kube-router" github.com/cloudnativelabs/kube-router/v2/cmd/kube-router
 }
 
+# Our pause program (the sandbox image's only file): static, seconds to build.
+build_pause() {
+  local sum
+  sum="$(sha256sum "$HERE/images/pause.go" | cut -c1-16)"
+  done_already pause "$sum" pause && return
+  timed pause "$sum" go build -trimpath -ldflags "-s -w" -o "$BIN/pause" "$HERE/images/pause.go"
+}
+
 BUILT=0
 components=("$@")
 # knp is not built by default: this kernel lacks nft "queue" (CONFIG_NFT_QUEUE),
 # which it needs (docs/runbooks/k8s-local.md); kube-router enforces policies instead.
-[[ ${#components[@]} -gt 0 ]] || components=(etcd containerd coredns kube-router k8s)
+[[ ${#components[@]} -gt 0 ]] || components=(pause etcd containerd coredns kube-router k8s)
 for c in "${components[@]}"; do
   case "$c" in
-    k8s|containerd|etcd|coredns|knp) "build_$c" ;;
+    pause|k8s|containerd|etcd|coredns|knp) "build_$c" ;;
     kube-router) build_kube_router ;;
-    *) echo "build.sh: unknown component $c (k8s containerd etcd coredns kube-router knp)" >&2; exit 2 ;;
+    *) echo "build.sh: unknown component $c (pause k8s containerd etcd coredns kube-router knp)" >&2; exit 2 ;;
   esac
 done
 if ((BUILT)); then

@@ -14,7 +14,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 START=$(date +%s)
 [[ $EUID -eq 0 ]] || { echo "up.sh: needs root" >&2; exit 1; }
-for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl containerd containerd-shim-runc-v2 ctr coredns kube-router; do
+for b in pause etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl containerd containerd-shim-runc-v2 ctr coredns kube-router; do
   [[ -x "$K8S_BIN/$b" ]] || { echo "up.sh: $K8S_BIN/$b missing: run charts/tests/k8s/build.sh (make k8s-build)" >&2; exit 1; }
 done
 for t in runc iptables-restore conntrack ipset /usr/lib/cni/bridge /usr/lib/cni/host-local /usr/lib/cni/portmap /usr/lib/cni/loopback /bin/busybox openssl; do
@@ -140,7 +140,7 @@ start kube-scheduler "$K8S_BIN/kube-scheduler" --kubeconfig "$PKI/scheduler.kube
 k8s_log "images"
 IMG="$K8S_RUN/images"
 mkdir -p "$IMG/pause-root" "$IMG/coredns-root" "$IMG/toolbox-root/bin" "$IMG/toolbox-root/tmp"
-(cd "$K8S_HERE/images" && CGO_ENABLED=0 GOTOOLCHAIN=local GOCACHE="$K8S_OUT/go-build" go build -trimpath -ldflags "-s -w" -o "$IMG/pause-root/pause" pause.go)
+cp "$K8S_BIN/pause" "$IMG/pause-root/pause"
 python3 "$K8S_HERE/images/oci_image.py" --name "$K8S_PAUSE_IMAGE" --root "$IMG/pause-root" --out "$IMG/pause.tar" \
   --entrypoint '["/pause"]' --user 65535:65535 >/dev/null
 cp "$K8S_BIN/coredns" "$IMG/coredns-root/coredns"
