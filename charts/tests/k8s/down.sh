@@ -75,6 +75,15 @@ done
 # kube-router's ipsets can only go once no rule references them, i.e. now.
 for set in $(ipset list -n 2>/dev/null | grep -E '^(KUBE-|kube-router-)' || true); do ipset destroy "$set" 2>/dev/null || true; done
 ip link delete "$K8S_BRIDGE" 2>/dev/null || true
+# Paths containerd and kubelet use whatever their config says: the shims'
+# sockets (/run/containerd/s, fifo) and kubelet's device-plugin socket. Removed
+# only when no system containerd / kubelet owns them (no containerd.sock there,
+# nothing but our socket in /var/lib/kubelet).
+if [[ -d /run/containerd && ! -e /run/containerd/containerd.sock ]]; then rm -rf /run/containerd; fi
+if [[ "$(find /var/lib/kubelet -mindepth 1 2>/dev/null | sort | tr '\n' ' ')" == "/var/lib/kubelet/device-plugins /var/lib/kubelet/device-plugins/kubelet.sock " ]]; then
+  rm -rf /var/lib/kubelet
+fi
+rm -f /run/nri/nri.sock; rmdir /run/nri 2>/dev/null || true
 if [[ -f "$K8S_OUT/sysctl.saved" ]]; then
   { read -r fwd; read -r brnf; } <"$K8S_OUT/sysctl.saved"
   echo "$fwd" >/proc/sys/net/ipv4/ip_forward

@@ -182,12 +182,17 @@ state = "$K8S_RUN/containerd/state"
       runtime_type = "io.containerd.runc.v2"
       [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]
         BinaryName = "$(command -v runc)"
+        # runc's state with ours, not in /run/containerd/runc.
+        Root = "$K8S_RUN/containerd/runc"
         # cgroupfs: this host has no systemd as PID 1 and a cgroup v1 hybrid layout.
         SystemdCgroup = false
   [plugins.'io.containerd.cri.v1.runtime'.cni]
     bin_dirs = ["/usr/lib/cni"]
     conf_dir = "$K8S_RUN/cni/net.d"
     max_conf_num = 1
+# NRI would listen on the fixed /var/run/nri/nri.sock; nothing here uses it.
+[plugins.'io.containerd.nri.v1.nri']
+  disable = true
 [plugins.'io.containerd.grpc.v1.cri']
   stream_server_address = "127.0.0.1"
   stream_server_port = "0"
