@@ -84,6 +84,13 @@ if [[ "$(find /var/lib/kubelet -mindepth 1 2>/dev/null | sort | tr '\n' ' ')" ==
   rm -rf /var/lib/kubelet
 fi
 rm -f /run/nri/nri.sock; rmdir /run/nri 2>/dev/null || true
+# libcni's result cache (/var/lib/cni) and kubelet's /var/log/containers links are
+# fixed paths too: ours are the "dhakacart" network's results and links into our run dir.
+rm -f /var/lib/cni/results/dhakacart-*
+if [[ ! -e /run/containerd/containerd.sock ]]; then rm -f /var/lib/cni/results/cni-loopback-*; fi
+rmdir /var/lib/cni/results /var/lib/cni 2>/dev/null || true
+find /var/log/containers -maxdepth 1 -lname "$K8S_RUN/*" -delete 2>/dev/null || true
+rmdir /var/log/containers 2>/dev/null || true
 if [[ -f "$K8S_OUT/sysctl.saved" ]]; then
   { read -r fwd; read -r brnf; } <"$K8S_OUT/sysctl.saved"
   echo "$fwd" >/proc/sys/net/ipv4/ip_forward

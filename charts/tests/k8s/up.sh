@@ -248,6 +248,7 @@ maxPods: 60
 podPidsLimit: 4096
 resolvConf: /etc/resolv.conf
 volumePluginDir: $K8S_RUN/kubelet/volumeplugins
+podLogsDir: $K8S_RUN/kubelet/pod-logs
 EOF
 start kubelet "$K8S_BIN/kubelet" --config "$K8S_RUN/kubelet/config.yaml" \
   --kubeconfig "$PKI/kubelet.kubeconfig" --root-dir "$K8S_RUN/kubelet/root" --cert-dir "$K8S_RUN/kubelet/pki" \
