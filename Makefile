@@ -15,7 +15,7 @@ TOOL_SETUP := $(wildcard charts/tests/setup.sh ansible/tests/setup.sh)
 .PHONY: help setup up test bench lint build clean
 
 help: ## list targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 setup: $(STAMP)/apt $(STAMP)/npm $(STAMP)/venv $(STAMP)/tools ## install system packages, npm deps and test tools (idempotent)
 

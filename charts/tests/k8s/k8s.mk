@@ -1,6 +1,7 @@
 # Local single-node Kubernetes built from the Go module proxy (issue #7), included
-# by the root Makefile. Not part of `make test`: the first build takes ~30+ min
-# on 2 cores (see docs/runbooks/k8s-local.md); binaries are cached in .cache/k8s.
+# by the root Makefile. Not part of `make test`: the first build takes ~13 min of
+# both cores (see docs/runbooks/k8s-local.md); binaries are cached in .cache/k8s.
+# `make test` runs only the static checks of these scripts (charts/tests/run.sh).
 K8S_DIR := charts/tests/k8s
 K8S_APT := runc iptables conntrack ipset containernetworking-plugins busybox-static openssl debootstrap
 
@@ -19,9 +20,3 @@ k8s-down: ## stop the local cluster and restore host networking
 
 test-k8s: k8s-build ## start the cluster, run the live checks, always stop it again
 	@$(K8S_DIR)/run-checks.sh
-
-# The root `make help` only lists target names made of [a-z-], so the k8s-*
-# targets above are invisible there; this one is not.
-.PHONY: kube-help
-kube-help: ## list the local single-node Kubernetes targets (make k8s-build, k8s-up, test-k8s, k8s-down)
-	@grep -hE '^[a-z0-9-]+:.*## ' $(K8S_DIR)/k8s.mk | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
