@@ -31,7 +31,10 @@ export default fp(
       verify: { algorithms: ['HS256'], allowedIss: 'dhakacart', allowedAud: 'dhakacart-api' },
     });
 
-    app.decorate('refreshTokens', new RefreshTokens(app.db, app.config.REFRESH_TOKEN_TTL_DAYS, app.config.REFRESH_REUSE_GRACE_SECONDS * 1000));
+    app.decorate(
+      'refreshTokens',
+      new RefreshTokens(app.db, app.config.REFRESH_TOKEN_TTL_DAYS, app.config.REFRESH_REUSE_GRACE_SECONDS * 1000),
+    );
     app.decorate('loginThrottle', new LoginThrottle(app.db, app.config.LOGIN_MAX_FAILURES, app.config.LOGIN_LOCKOUT_MINUTES));
     app.decorateRequest('principal', null);
 
