@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type Static, Type } from 'typebox';
+import { type Static, type TObject, Type } from 'typebox';
 import { Value } from 'typebox/value';
 
 /**
@@ -73,17 +73,30 @@ export function requireSecret(name: string, env: NodeJS.ProcessEnv = process.env
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return loadEnv(ConfigSchema, env, SECRET_CAPABLE);
+}
+
+/**
+ * The loader itself, for the server's schema and the jobs' (src/ops): the schema's
+ * keys from the environment, `secretCapable` ones also from `<NAME>_FILE`,
+ * converted, defaulted and validated; errors name the variable, never the value.
+ */
+export function loadEnv<S extends TObject>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+  secretCapable: readonly string[] = [],
+): Static<S> {
   const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(ConfigSchema.properties)) {
+  for (const key of Object.keys(schema.properties)) {
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;
   }
-  for (const key of SECRET_CAPABLE) {
+  for (const key of secretCapable) {
     const value = readSecret(key, env);
     if (value !== undefined) raw[key] = value;
   }
-  const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw));
-  const errors = [...Value.Errors(ConfigSchema, withDefaults)];
+  const withDefaults = Value.Default(schema, Value.Convert(schema, raw));
+  const errors = [...Value.Errors(schema, withDefaults)];
   if (errors.length > 0) {
     // Name the variable and the rule, never the value: it may be a secret.
     const lines = errors.map((e) => {
@@ -93,7 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     });
     throw new ConfigError(`invalid configuration:\n${[...new Set(lines)].join('\n')}`);
   }
-  return withDefaults as Config;
+  return withDefaults as Static<S>;
 }
 
 export function corsOrigins(config: Config): string[] {

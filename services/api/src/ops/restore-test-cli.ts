@@ -1,30 +1,38 @@
-/** `node dist/ops/restore-test-cli.js`: the restore-test CronJob (charts/dhakacart). Exit 1 = the restore test failed. */
+/** `node dist/ops/restore-test-cli.js`: the restore-test CronJob (charts/dhakacart-data). Exit 1 = the restore test failed. */
 import { readFileSync } from 'node:fs';
-import { requireSecret } from '../config.js';
+import { Type } from 'typebox';
+import { loadEnv } from '../config.js';
 import { inClusterKube, runRestoreTest } from './restore-test.js';
 
+const RestoreTestConfig = Type.Object({
+  DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
+  RESTORE_SOURCE_CLUSTER: Type.String({ minLength: 1 }),
+  RESTORE_OBJECT_STORE: Type.String({ minLength: 1 }),
+  RESTORE_APP_SECRET: Type.String({ minLength: 1 }),
+  RESTORE_DATABASE: Type.String({ minLength: 1, default: 'app' }),
+  RESTORE_OWNER: Type.String({ minLength: 1, default: 'app' }),
+  RESTORE_STORAGE_SIZE: Type.String({ pattern: '^[0-9]+(Mi|Gi|Ti)$', default: '10Gi' }),
+  RESTORE_READY_TIMEOUT_SECONDS: Type.Integer({ minimum: 60, default: 3600 }),
+});
+
 const log = (msg: string, extra: object = {}, level = 'info') => console.log(JSON.stringify({ level, msg, ...extra }));
-const env = (name: string, fallback?: string) => {
-  const v = process.env[name] ?? fallback;
-  if (v === undefined || v === '') throw new Error(`${name} is not set`);
-  return v;
-};
 
 try {
+  const c = loadEnv(RestoreTestConfig, process.env, ['DATABASE_URL']);
   await runRestoreTest(
     inClusterKube(),
     {
       namespace: readFileSync('/var/run/secrets/kubernetes.io/serviceaccount/namespace', 'utf8').trim(),
-      sourceCluster: env('RESTORE_SOURCE_CLUSTER'),
-      objectStore: env('RESTORE_OBJECT_STORE'),
-      appSecret: env('RESTORE_APP_SECRET'),
-      database: env('RESTORE_DATABASE', 'app'),
-      owner: env('RESTORE_OWNER', 'app'),
-      storageSize: env('RESTORE_STORAGE_SIZE', '10Gi'),
-      readyTimeoutMs: Number(env('RESTORE_READY_TIMEOUT_SECONDS', '3600')) * 1000,
+      sourceCluster: c.RESTORE_SOURCE_CLUSTER,
+      objectStore: c.RESTORE_OBJECT_STORE,
+      appSecret: c.RESTORE_APP_SECRET,
+      database: c.RESTORE_DATABASE,
+      owner: c.RESTORE_OWNER,
+      storageSize: c.RESTORE_STORAGE_SIZE,
+      readyTimeoutMs: c.RESTORE_READY_TIMEOUT_SECONDS * 1000,
       pollMs: 10_000,
     },
-    requireSecret('DATABASE_URL'),
+    c.DATABASE_URL,
     log,
   );
 } catch (error) {

@@ -4,6 +4,7 @@
  * itself (create, wait, delete through the Kubernetes API) needs a cluster with
  * the operator and a backup store: not verified here (docs/runbooks/restore-test.md).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -115,3 +116,17 @@ t.test(
     t.notOk(validate(typo), 'control: a misspelt field is refused');
   },
 );
+
+t.test('the CronJob entry point refuses a bad environment by name, never printing a secret', async (t) => {
+  const cli = join(import.meta.dirname, '..', '..', 'src', 'ops', 'restore-test-cli.ts');
+  const result = spawnSync(process.execPath, ['--import', 'tsx', cli], {
+    env: { PATH: process.env.PATH, DATABASE_URL: 'postgresql://app:s3cret-value@db/app', RESTORE_STORAGE_SIZE: 'lots' },
+    encoding: 'utf8',
+  });
+  t.equal(result.status, 1);
+  const line = JSON.parse(result.stdout.trim().split('\n').at(-1) as string);
+  t.equal(line.msg, 'restore test failed');
+  for (const name of ['RESTORE_SOURCE_CLUSTER', 'RESTORE_OBJECT_STORE', 'RESTORE_APP_SECRET', 'RESTORE_STORAGE_SIZE'])
+    t.match(line.error, name);
+  t.notMatch(result.stdout + result.stderr, /s3cret-value/, 'the database password is not printed');
+});
