@@ -37,6 +37,9 @@ $lbl
           image: $K8S_TOOLBOX_IMAGE
           imagePullPolicy: Never
           command: ["sh", "-c", "$cmd"]
+          # Endpoint removal reaches kube-proxy a moment after SIGTERM would: keep
+          # serving that moment, as the API does with its shutdown delay.
+          lifecycle: {preStop: {exec: {command: ["sleep", "2"]}}}
 EOF2
 }
 # http_body <ns> <client deployment> <host> <port>: the body of GET / from inside a
@@ -44,4 +47,12 @@ EOF2
 # lookups of the "http" service name), nc does not.
 http_body() {
   kubectl -n "$1" exec "deploy/$2" -- sh -c "printf 'GET / HTTP/1.0\r\n\r\n' | nc -w 2 $3 $4" 2>/dev/null | tail -n 1
+}
+# eventually <seconds> <command...>: true once the command succeeds, retried each
+# second: a just-started pod is routed (kube-proxy) and admitted (kube-router's
+# ipsets) a moment after it reports Ready.
+eventually() {
+  local n="$1"; shift
+  for _ in $(seq 1 "$n"); do "$@" && return 0; sleep 1; done
+  return 1
 }

@@ -13,8 +13,9 @@ toolbox_deployment "$NS" forbidden 1 "" "exec sleep 600"
 kubectl -n "$NS" expose deployment server --port 80 --target-port 8080 >/dev/null
 kubectl -n "$NS" rollout status deploy/server deploy/allowed deploy/forbidden --timeout=90s >/dev/null
 get() { http_body "$NS" "$1" server 80; }
-[[ "$(get allowed)" == hello ]] || fail "allowed client cannot reach server before any policy"
-[[ "$(get forbidden)" == hello ]] || fail "other client cannot reach server before any policy"
+reaches() { [[ "$(get "$1")" == hello ]]; }
+eventually 15 reaches allowed || fail "allowed client cannot reach server before any policy"
+eventually 15 reaches forbidden || fail "other client cannot reach server before any policy"
 say "before the policy: both clients reach the server"
 
 kubectl -n "$NS" apply -f - >/dev/null <<'EOF2'
