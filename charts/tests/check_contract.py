@@ -270,16 +270,6 @@ def secret_refs(objs) -> list[tuple[str, str, str | None]]:
     return refs
 
 
-def operator_secrets(objs) -> set[str]:
-    out = set()
-    for o in objs:
-        if o["kind"] == "Cluster" and o["apiVersion"].startswith("postgresql.cnpg.io"):
-            out.add(f"{o['metadata']['name']}-app")
-        if o["kind"] == "Certificate":
-            out.add(o["spec"]["secretName"])
-    return out
-
-
 def secret_keys(o) -> set[str]:
     return set((o.get("data") or {}).keys()) | set((o.get("stringData") or {}).keys())
 
@@ -354,7 +344,7 @@ def check_secrets(f: Facts, lab, site, lab_ansible) -> list[str]:
     ansible_secrets = {o["metadata"]["name"]: o for o in f.manifests()
                        if o["kind"] == "Secret" and o["metadata"].get("namespace") == ns}
     rendered = {o["metadata"]["name"] for o in by_kind(lab, "Secret")}
-    made = operator_secrets(lab)
+    made = cm.operator_secrets(lab)
     for name in sorted(rendered & set(ansible_secrets)):
         p.append(f"Secret {name} is created by Ansible and rendered by a chart: helm refuses to adopt it (install fails)")
     for where, name, key in secret_refs(lab):

@@ -400,18 +400,24 @@ def check_probes(wls, api_src: str | None) -> list[str]:
     return problems
 
 
+def operator_secrets(objs) -> set[str]:
+    """Secrets an operator creates from objects we render: CNPG's "<cluster>-app", cert-manager's
+    certificate and ACME account keys."""
+    out = set()
+    for o in objs:
+        if o["kind"] == "Cluster" and o["apiVersion"].startswith("postgresql.cnpg.io"):
+            out.add(f"{o['metadata']['name']}-app")
+        if o["kind"] == "Certificate":
+            out.add(o["spec"]["secretName"])
+        if o["kind"] == "Issuer" and "acme" in o["spec"]:
+            out.add(o["spec"]["acme"]["privateKeySecretRef"]["name"])
+    return out
+
+
 def check_secrets(objs, wls, external: set[str]) -> list[str]:
     problems = []
     rendered = {o["metadata"]["name"] for o in objs if o["kind"] == "Secret"}
-    by_operator = set()
-    for o in objs:
-        if o["kind"] == "Cluster" and o["apiVersion"].startswith("postgresql.cnpg.io"):
-            by_operator.add(f"{o['metadata']['name']}-app")
-        if o["kind"] == "Certificate":
-            by_operator.add(o["spec"]["secretName"])
-        if o["kind"] == "Issuer" and "acme" in o["spec"]:
-            by_operator.add(o["spec"]["acme"]["privateKeySecretRef"]["name"])
-    ok = rendered | by_operator | external
+    ok = rendered | operator_secrets(objs) | external
 
     def need(where: str, name: str) -> None:
         if name not in ok:
@@ -643,7 +649,7 @@ def check_network(objs, wls, flags: set[str]) -> list[str]:
     if "restore-test" in actors:
         # The restore test's throwaway Cluster (made at run time by the runner,
         # services/api/src/ops/restore-test.ts): its instance and its recovery Job.
-        restored = f"{next(w.name for w in wls if w.component == 'restore-test')}"
+        restored = next(w.name for w in wls if w.component == "restore-test")
         actors["restore-db"] = Actor("restore-db", NAMESPACE, {"cnpg.io/cluster": restored, "cnpg.io/podRole": "instance"})
         ports["restore-db"] = [(p, "TCP") for p in CNPG_INSTANCE_PORTS.values()]
         actors["restore-db-job"] = Actor("restore-db-job", NAMESPACE, {"cnpg.io/cluster": restored, "cnpg.io/jobRole": "full-recovery"})
