@@ -7,14 +7,13 @@
  * 6s) and Alertmanager's group waits (-> 1s); expressions, labels and routes are
  * the project's.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@dhakacart/devstack';
 import t from 'tap';
 import { stringify } from 'yaml';
-import { freshDatabase, redisUrl } from '../../../services/api/test/helpers/harness.js';
+import { apiProcessEnv } from '../../../services/api/test/helpers/harness.js';
 import { startServerProcess } from '../../../services/api/test/helpers/server-process.js';
 import {
   API_JOB,
@@ -34,13 +33,7 @@ if (toolsReady(t)) {
     const dir = mkdtempSync(join(tmpdir(), 'dc-e2e-'));
     t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
-    const env = {
-      DATABASE_URL: await freshDatabase(t),
-      REDIS_URL: await redisUrl(t),
-      REDIS_KEY_PREFIX: `e2e${randomBytes(3).toString('hex')}:`,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      SHUTDOWN_DELAY_MS: '0',
-    };
+    const env = { ...(await apiProcessEnv(t)), SHUTDOWN_DELAY_MS: '0' };
     let api = await startServerProcess(t, env);
     // Targets through file discovery, as pods come and go: a restarted API is a new pod at a new address.
     const targets = join(dir, 'api-targets.json');

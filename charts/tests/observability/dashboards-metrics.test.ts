@@ -6,13 +6,12 @@
  * reads is one the running API exposes, one our rules record, or one of the
  * listed exporter metrics (exporter-metrics.txt). The API's panels show data.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { stringify } from 'yaml';
-import { freshDatabase, redisUrl } from '../../../services/api/test/helpers/harness.js';
+import { apiProcessEnv } from '../../../services/api/test/helpers/harness.js';
 import { startServerProcess } from '../../../services/api/test/helpers/server-process.js';
 import {
   API_JOB,
@@ -52,13 +51,7 @@ if (toolsReady(t)) {
   t.test('with the real API scraped by a real Prometheus running the chart\'s rules', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'dc-dash-'));
     t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-    const api = await startServerProcess(t, {
-      DATABASE_URL: await freshDatabase(t),
-      REDIS_URL: await redisUrl(t),
-      REDIS_KEY_PREFIX: `dm${randomBytes(3).toString('hex')}:`,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      SHUTDOWN_DELAY_MS: '0',
-    });
+    const api = await startServerProcess(t, { ...(await apiProcessEnv(t)), SHUTDOWN_DELAY_MS: '0' });
     // Some shopper traffic and a failed login, so the labelled counters have series;
     // /readyz as the kubelet calls it (it refreshes dhakacart_db_up).
     await (await fetch(`${api.url}/readyz`)).arrayBuffer();

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parser as logql } from '@grafana/lezer-logql';
 import t from 'tap';
 import { ensureUser } from '../../../services/api/src/seed/seed.js';
-import { freshDatabase, redisUrl } from '../../../services/api/test/helpers/harness.js';
+import { apiProcessEnv, freshDatabase } from '../../../services/api/test/helpers/harness.js';
 import { startServerProcess } from '../../../services/api/test/helpers/server-process.js';
 import { renderedDashboards, repo, toolsReady } from './lib.js';
 
@@ -82,13 +82,7 @@ if (toolsReady(t)) {
 
   t.test('against the real API process: every field the pipeline and the searches read is in its log lines', async (t) => {
     const databaseUrl = await freshDatabase(t);
-    const api = await startServerProcess(t, {
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: await redisUrl(t),
-      REDIS_KEY_PREFIX: `lg${randomBytes(3).toString('hex')}:`,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      SHUTDOWN_DELAY_MS: '0',
-    });
+    const api = await startServerProcess(t, { ...(await apiProcessEnv(t, databaseUrl)), SHUTDOWN_DELAY_MS: '0' });
     const email = `logs-${randomUUID()}@example.test`;
     const password = `pw-${randomBytes(8).toString('hex')}`;
     const userId = await ensureUser(databaseUrl, { email, password, name: 'Log Test', role: 'customer' });

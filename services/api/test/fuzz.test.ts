@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { ensureUser } from '../src/seed/seed.js';
-import { freshDatabase, redisUrl } from './helpers/harness.js';
+import { apiProcessEnv, freshDatabase } from './helpers/harness.js';
 import { startServerProcess } from './helpers/server-process.js';
 
 /**
@@ -24,10 +24,7 @@ t.test('fuzzing the whole API from its OpenAPI document', async (t) => {
   const password = randomBytes(12).toString('hex');
   await ensureUser(databaseUrl, { email: 'fuzz-admin@example.test', password, name: 'Fuzz', role: 'admin' });
   const server = await startServerProcess(t, {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: await redisUrl(t),
-    REDIS_KEY_PREFIX: `fz${randomBytes(3).toString('hex')}:`,
-    JWT_SECRET: randomBytes(32).toString('hex'),
+    ...(await apiProcessEnv(t, databaseUrl)),
     RATE_LIMIT_PER_MINUTE: '1000000',
     LOGIN_RATE_LIMIT_PER_MINUTE: '1000000',
     PAYMENT_TIMEOUT_MS: '100',

@@ -1,7 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import t from 'tap';
 import { ensureUser } from '../src/seed/seed.js';
-import { freshDatabase, harness, redisUrl } from './helpers/harness.js';
+import { apiProcessEnv, freshDatabase, harness } from './helpers/harness.js';
 import { startServerProcess } from './helpers/server-process.js';
 import { makeProduct } from './helpers/shop.js';
 
@@ -64,10 +64,7 @@ t.test('the real process: JSON logs, redaction, config errors and graceful shutd
   const email = `logs-${randomUUID()}@example.test`;
   await ensureUser(databaseUrl, { email, password, name: 'Logs', role: 'customer' });
   const server = await startServerProcess(t, {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: await redisUrl(t),
-    REDIS_KEY_PREFIX: `p${randomBytes(3).toString('hex')}:`,
-    JWT_SECRET: randomBytes(32).toString('hex'),
+    ...(await apiProcessEnv(t, databaseUrl)),
     SHUTDOWN_DELAY_MS: '300',
     SHUTDOWN_GRACE_MS: '10000',
     PAYMENT_TIMEOUT_MS: '1500',

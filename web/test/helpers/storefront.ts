@@ -14,7 +14,7 @@ import { freePort } from '@dhakacart/devstack';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { Test } from 'tap';
 import { ensureUser } from '../../../services/api/src/seed/seed.ts';
-import { freshDatabase, redisUrl } from '../../../services/api/test/helpers/harness.ts';
+import { apiProcessEnv } from '../../../services/api/test/helpers/harness.ts';
 import { startServerProcess } from '../../../services/api/test/helpers/server-process.ts';
 import { createStorefrontServer } from '../../server/static-proxy.ts';
 
@@ -113,12 +113,10 @@ export const CHROMIUM_ARGS = [
 ];
 
 export async function startShop(t: Test, env: Record<string, string> = {}): Promise<Shop> {
-  const [databaseUrl, redis] = await Promise.all([freshDatabase(t), redisUrl(t), ensureBuilt()]);
+  const [apiEnv] = await Promise.all([apiProcessEnv(t), ensureBuilt()]);
+  const databaseUrl = apiEnv.DATABASE_URL;
   const server = await startServerProcess(t, {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redis,
-    REDIS_KEY_PREFIX: `web${randomBytes(3).toString('hex')}:`,
-    JWT_SECRET: randomBytes(32).toString('hex'),
+    ...apiEnv,
     RATE_LIMIT_PER_MINUTE: '1000000',
     LOGIN_RATE_LIMIT_PER_MINUTE: '1000000',
     PAYMENT_TIMEOUT_MS: '300',

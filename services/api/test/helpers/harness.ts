@@ -98,6 +98,19 @@ export async function freshDatabase(t: Tap, options: { empty?: boolean } = {}): 
   return withDatabase(admin, name);
 }
 
+/**
+ * What every real API process in the tests needs (see server-process.ts): a database of
+ * its own (unless given), the shared Redis under a key prefix of its own, a fresh JWT key.
+ */
+export async function apiProcessEnv(t: Tap, databaseUrl?: string) {
+  return {
+    DATABASE_URL: databaseUrl ?? (await freshDatabase(t)),
+    REDIS_URL: await redisUrl(t),
+    REDIS_KEY_PREFIX: `p${randomBytes(4).toString('hex')}:`,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+  };
+}
+
 export function testConfig(overrides: Record<string, string | undefined>): Config {
   return loadConfig({
     NODE_ENV: 'test',
