@@ -144,10 +144,11 @@ async function main() {
     const detailPaths = slugs.map((s) => `/v1/products/${s}`);
     // Warm the cache the way the first shoppers of the morning would.
     for (const p of [...listPaths, ...detailPaths]) await fetch(base + p);
-    const listResult = wrk(base, CONNECTIONS, rotate('list', listPaths));
+    const listScript = rotate('list', listPaths);
+    const listResult = wrk(base, CONNECTIONS, listScript);
     const detailResult = wrk(base, CONNECTIONS, rotate('detail', detailPaths));
-    // The same list traffic from a client that asks for no compression (bytes on the socket dominate).
-    const listIdentityResult = wrk(base, CONNECTIONS, rotate('list', listPaths), true, []);
+    // The same list traffic from a client that asks for no compression.
+    const listIdentityResult = wrk(base, CONNECTIONS, listScript, true, []);
 
     // --- checkout vs pgbench, same clients
     const pgbenchBin = join(postgres.binDir, 'pgbench');

@@ -13,6 +13,9 @@ fresh_namespace() {
   # shellcheck disable=SC2064  # expand now: the namespace name is fixed
   trap "'$K8S_BIN/kubectl' delete namespace '$1' --wait=false >/dev/null 2>&1 || true" EXIT
 }
+# The toolbox command for a server answering "hello" on 8080 (busybox httpd).
+# shellcheck disable=SC2034  # used by the checks that source this file
+HELLO_SERVER="mkdir -p /tmp/www && echo hello >/tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www"
 # toolbox_deployment <ns> <name> <replicas> <labels k=v,...> <command>: busybox pods
 # serving HTTP on 8080 (readiness-probed) or running <command>.
 toolbox_deployment() {

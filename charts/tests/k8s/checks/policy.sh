@@ -7,7 +7,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 NS=np-check
 fresh_namespace "$NS"
-toolbox_deployment "$NS" server 1 "" "mkdir -p /tmp/www && echo hello >/tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www"
+toolbox_deployment "$NS" server 1 "" "$HELLO_SERVER"
 toolbox_deployment "$NS" allowed 1 "role=client" "exec sleep 600"
 toolbox_deployment "$NS" forbidden 1 "" "exec sleep 600"
 kubectl -n "$NS" expose deployment server --port 80 --target-port 8080 >/dev/null
