@@ -28,5 +28,6 @@ export function sqlState(error: unknown): string | undefined {
 }
 
 export const UNIQUE_VIOLATION = '23505';
+export const FOREIGN_KEY_VIOLATION = '23503';
 /** Deadlocks and serialisation failures are safe to retry as a whole transaction. */
 export const RETRYABLE = new Set(['40P01', '40001']);

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
-import { AppError, conflict, notFound } from '../errors.js';
+import { FOREIGN_KEY_VIOLATION, sqlState } from '../db/errors.js';
+import { AppError, conflict, notFound, unauthorized } from '../errors.js';
 
 export const MAX_QUANTITY_PER_ITEM = 20;
 
@@ -24,28 +25,36 @@ export type CartOwner = { userId: string } | { guestCartId: string | undefined }
 
 const EMPTY: CartView = { id: null, items: [], itemCount: 0, totalPoisha: 0 };
 
-/** Find the cart for a signed-in user (created on first use) or a guest's cart by its id. */
-async function resolveCart(db: Db, owner: CartOwner, create: boolean): Promise<string | null> {
-  if ('userId' in owner) {
-    if (!create) return (await db.cart.findUnique({ where: { userId: owner.userId }, select: { id: true } }))?.id ?? null;
-    const cart = await db.cart.upsert({
-      where: { userId: owner.userId },
-      create: { userId: owner.userId },
-      update: {},
-      select: { id: true },
-    });
-    return cart.id;
-  }
-  if (owner.guestCartId) {
-    // A user's cart id is never usable as a guest cart: the id is not a credential for an account.
-    const cart = await db.cart.findFirst({ where: { id: owner.guestCartId, userId: null }, select: { id: true } });
-    if (!cart) throw new AppError(404, 'CART_NOT_FOUND', 'this guest cart does not exist (it may have been merged at login)');
-    return cart.id;
-  }
-  if (!create) return null;
-  return (await db.cart.create({ data: {}, select: { id: true } })).id;
+const GUEST_CART_GONE = () => new AppError(404, 'CART_NOT_FOUND', 'this guest cart does not exist (it may have been merged at login)');
+const ACCOUNT_GONE = () => unauthorized('TOKEN_INVALID', 'account no longer exists');
+
+/**
+ * The cart an owner already has, or null. A user's cart id is never usable as a
+ * guest cart: the id is not a credential for an account.
+ */
+async function findCart(db: Db, owner: CartOwner): Promise<string | null> {
+  if ('userId' in owner) return (await db.cart.findUnique({ where: { userId: owner.userId }, select: { id: true } }))?.id ?? null;
+  if (!owner.guestCartId) return null;
+  const cart = await db.cart.findFirst({ where: { id: owner.guestCartId, userId: null }, select: { id: true } });
+  if (!cart) throw GUEST_CART_GONE();
+  return cart.id;
 }
 
+/**
+ * A signed-in user's cart, made on first use. One statement (INSERT … ON CONFLICT),
+ * so any number of tabs racing on a first add get the same cart and no unique violation.
+ */
+async function ensureUserCart(db: Pick<Db, '$queryRaw'>, userId: string): Promise<string> {
+  try {
+    const [cart] = await db.$queryRaw<{ id: string }[]>`
+      INSERT INTO carts (user_id) VALUES (${userId}::uuid)
+      ON CONFLICT (user_id) DO UPDATE SET updated_at = now() RETURNING id`;
+    return (cart as { id: string }).id;
+  } catch (error) {
+    if (sqlState(error) === FOREIGN_KEY_VIOLATION) throw ACCOUNT_GONE();
+    throw error;
+  }
+}
 export async function viewCart(db: Db, cartId: string | null): Promise<CartView> {
   if (!cartId) return EMPTY;
   const items = await db.cartItem.findMany({
@@ -76,7 +85,7 @@ export async function viewCart(db: Db, cartId: string | null): Promise<CartView>
 }
 
 export async function getCart(db: Db, owner: CartOwner) {
-  return viewCart(db, await resolveCart(db, owner, false));
+  return viewCart(db, await findCart(db, owner));
 }
 
 export async function setItem(db: Db, owner: CartOwner, productId: number, quantity: number): Promise<CartView> {
@@ -86,18 +95,32 @@ export async function setItem(db: Db, owner: CartOwner, productId: number, quant
   if (quantity > product.stock) {
     throw conflict('INSUFFICIENT_STOCK', `only ${product.stock} left in stock`, { productId, available: product.stock });
   }
-  const cartId = (await resolveCart(db, owner, true)) as string;
-  await db.cartItem.upsert({
-    where: { cartId_productId: { cartId, productId } },
-    create: { cartId, productId, quantity },
-    update: { quantity },
-  });
-  await db.cart.update({ where: { id: cartId }, data: { updatedAt: new Date() } });
+  let cartId: string;
+  if ('userId' in owner) cartId = await ensureUserCart(db, owner.userId);
+  else if (owner.guestCartId) cartId = owner.guestCartId;
+  else cartId = (await db.cart.create({ data: {}, select: { id: true } })).id;
+  // Upsert the line only into a cart that is still the owner's: a guest cart merged (deleted) a
+  // moment ago matches no row here, or fails the foreign key if the merge commits mid-statement.
+  const ownerIsGuest = !('userId' in owner);
+  try {
+    const written = await db.$queryRaw<{ cart_id: string }[]>`
+      WITH line AS (
+        INSERT INTO cart_items (cart_id, product_id, quantity)
+        SELECT id, ${productId}, ${quantity} FROM carts WHERE id = ${cartId}::uuid AND (user_id IS NULL) = ${ownerIsGuest}
+        ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = EXCLUDED.quantity
+        RETURNING cart_id
+      )
+      UPDATE carts SET updated_at = now() FROM line WHERE carts.id = line.cart_id RETURNING carts.id AS cart_id`;
+    if (written.length === 0) throw ownerIsGuest ? GUEST_CART_GONE() : ACCOUNT_GONE();
+  } catch (error) {
+    if (sqlState(error) === FOREIGN_KEY_VIOLATION) throw ownerIsGuest ? GUEST_CART_GONE() : ACCOUNT_GONE();
+    throw error;
+  }
   return viewCart(db, cartId);
 }
 
 export async function removeItem(db: Db, owner: CartOwner, productId: number): Promise<CartView> {
-  const cartId = await resolveCart(db, owner, false);
+  const cartId = await findCart(db, owner);
   if (cartId) await db.cartItem.deleteMany({ where: { cartId, productId } });
   return viewCart(db, cartId);
 }
@@ -108,17 +131,19 @@ export async function removeItem(db: Db, owner: CartOwner, productId: number): P
  */
 export async function mergeGuestCart(db: Db, userId: string, guestCartId: string): Promise<CartView> {
   const cartId = await db.$transaction(async (tx) => {
-    const guest = await tx.cart.findFirst({ where: { id: guestCartId, userId: null }, include: { items: true } });
-    const cart = await tx.cart.upsert({ where: { userId }, create: { userId }, update: {}, select: { id: true } });
-    if (!guest) return cart.id;
-    for (const item of guest.items) {
-      await tx.$executeRaw`
-        INSERT INTO cart_items (cart_id, product_id, quantity) VALUES (${cart.id}::uuid, ${item.productId}, ${item.quantity})
-        ON CONFLICT (cart_id, product_id)
-        DO UPDATE SET quantity = LEAST(cart_items.quantity + EXCLUDED.quantity, ${MAX_QUANTITY_PER_ITEM})`;
-    }
-    await tx.cart.delete({ where: { id: guest.id } });
-    return cart.id;
+    // Lock the guest cart first: a concurrent merge of the same cart (another tab's login, a second
+    // account) waits here, then finds it gone and merges nothing; guest adds in flight finish first.
+    const [guest] = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM carts WHERE id = ${guestCartId}::uuid AND user_id IS NULL FOR UPDATE`;
+    const cartId = await ensureUserCart(tx, userId);
+    if (!guest) return cartId;
+    await tx.$executeRaw`
+      INSERT INTO cart_items (cart_id, product_id, quantity)
+      SELECT ${cartId}::uuid, product_id, quantity FROM cart_items WHERE cart_id = ${guest.id}::uuid
+      ON CONFLICT (cart_id, product_id)
+      DO UPDATE SET quantity = LEAST(cart_items.quantity + EXCLUDED.quantity, ${MAX_QUANTITY_PER_ITEM})`;
+    await tx.$executeRaw`DELETE FROM carts WHERE id = ${guest.id}::uuid`;
+    return cartId;
   });
   return viewCart(db, cartId);
 }
