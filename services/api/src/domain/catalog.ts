@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { badRequest } from '../errors.js';
 import { Prisma, type Product } from '../generated/prisma/client.js';
@@ -41,28 +42,73 @@ export interface ProductDetail extends Omit<ProductSummary, 'category' | 'image'
 }
 
 type CursorValue = number | string;
+/** What a cursor carries: the sort and filters it was made for, the last row's sort key and id. */
 interface Cursor {
+  s: SortOrder;
+  f: string;
   v: CursorValue;
   id: number;
+}
+
+const MAX_PRODUCT_ID = 2_147_483_647; // products.id is a PostgreSQL integer
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
+
+/** Whether `v` is a sort key this sort can have produced: the database never sees anything else. */
+const VALID_SORT_KEY: Record<SortOrder, (v: unknown) => boolean> = {
+  relevance: (v) => typeof v === 'string' && DECIMAL.test(v),
+  price_asc: (v) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 1e12,
+  price_desc: (v) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 1e12,
+  newest: (v) => typeof v === 'string' && ISO_INSTANT.test(v) && new Date(v).toISOString() === v,
+  name_asc: (v) => typeof v === 'string' && v.length <= 200 && !v.includes('\u0000') && v.isWellFormed(),
+};
+
+/** The filters and sort a cursor is bound to (the page size may change between pages). */
+function cursorScope(query: ListQuery, q: string | undefined, sort: SortOrder): string {
+  const scope = [
+    q ?? '',
+    query.category ?? '',
+    [...(query.brand ?? [])].sort(),
+    query.minPrice ?? null,
+    query.maxPrice ?? null,
+    query.inStock ?? false,
+    query.featured ?? false,
+    query.discounted ?? false,
+    sort,
+  ];
+  return createHash('sha256').update(JSON.stringify(scope)).digest('base64url').slice(0, 16);
 }
 
 /**
  * Keyset pagination: the cursor carries the last row's sort key and id, so
  * page 500 costs what page 1 costs and concurrent inserts never shift rows
- * between pages (OFFSET does both wrong).
+ * between pages (OFFSET does both wrong). A cursor is untrusted input: it is
+ * only accepted with the sort and filters it was made for, and every field is
+ * checked before it reaches SQL, so a stale or tampered one is a 400, never a
+ * database error.
  */
-function decodeCursor(cursor: string | undefined): Cursor | null {
+function decodeCursor(cursor: string | undefined, sort: SortOrder, scope: string): Cursor | null {
   if (!cursor) return null;
+  let parsed: Partial<Cursor>;
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
-    if (!Number.isSafeInteger(parsed.id) || !['number', 'string'].includes(typeof parsed.v)) throw new Error('shape');
-    if (typeof parsed.v === 'string' && parsed.v.length > 200) throw new Error('size');
-    return parsed;
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw badRequest('INVALID_CURSOR', 'cursor is not valid; start again without it');
+    throw invalidCursor('cursor is not valid; start again without it');
   }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || Object.keys(parsed).length !== 4) {
+    throw invalidCursor('cursor is not valid; start again without it');
+  }
+  if (parsed.s !== sort || parsed.f !== scope) {
+    throw invalidCursor('this cursor belongs to another sort or filter; start again from the first page');
+  }
+  const { id, v } = parsed;
+  if (!Number.isSafeInteger(id) || (id as number) < 1 || (id as number) > MAX_PRODUCT_ID || !VALID_SORT_KEY[sort](v)) {
+    throw invalidCursor('cursor is not valid; start again without it');
+  }
+  return parsed as Cursor;
 }
 
+const invalidCursor = (message: string) => badRequest('INVALID_CURSOR', message);
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 
 interface Row {
@@ -92,7 +138,8 @@ export async function listProducts(db: Db, query: ListQuery): Promise<{ items: P
   if (query.minPrice !== undefined && query.maxPrice !== undefined && query.minPrice > query.maxPrice) {
     throw badRequest('INVALID_PRICE_RANGE', 'minPrice must not exceed maxPrice');
   }
-  const cursor = decodeCursor(query.cursor);
+  const scope = cursorScope(query, q, sort);
+  const cursor = decodeCursor(query.cursor, sort, scope);
 
   const where: Prisma.Sql[] = [Prisma.sql`p.active`];
   // Full-text match for words, trigram word similarity for typos ("samsng", "iphon"). The 0.45
@@ -145,6 +192,8 @@ export async function listProducts(db: Db, query: ListQuery): Promise<{ items: P
   const nextCursor =
     rows.length > limit && last
       ? encodeCursor({
+          s: sort,
+          f: scope,
           v:
             last.sort_key instanceof Date
               ? last.sort_key.toISOString()

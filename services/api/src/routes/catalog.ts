@@ -48,7 +48,7 @@ const ListQuerySchema = Type.Object(
     discounted: Type.Optional(Type.Boolean()),
     sort: Type.Optional(Type.Union(['relevance', 'price_asc', 'price_desc', 'newest', 'name_asc'].map((s) => Type.Literal(s)))),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 24 })),
-    cursor: Type.Optional(Type.String({ maxLength: 400, pattern: '^[A-Za-z0-9_-]+$' })),
+    cursor: Type.Optional(Type.String({ maxLength: 1200, pattern: '^[A-Za-z0-9_-]+$' })),
   },
   { additionalProperties: false },
 );
