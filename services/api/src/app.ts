@@ -6,7 +6,7 @@ import type { Config } from './config.js';
 import { badRequest } from './errors.js';
 import { frameworkErrorBody, installErrorHandling } from './http/errors.js';
 import { ErrorResponse } from './http/schemas.js';
-import { findUnsafeText, validatorCompiler } from './http/validation.js';
+import { findUnsafeInput, MAX_JSON_DEPTH, validatorCompiler } from './http/validation.js';
 import auth from './plugins/app/auth.js';
 import cache from './plugins/app/cache.js';
 import db from './plugins/app/db.js';
@@ -111,8 +111,15 @@ export const dhakacart = fp(
         ['querystring', request.query],
         ['params', request.params],
       ] as const) {
-        const at = findUnsafeText(value);
-        if (at) throw badRequest('INVALID_CHARACTERS', `${part} ${at} contains a NUL or malformed Unicode character`);
+        const unsafe = findUnsafeInput(value);
+        if (unsafe?.problem === 'depth') {
+          throw badRequest(
+            'TOO_DEEPLY_NESTED',
+            `${part} is nested more than ${MAX_JSON_DEPTH} levels deep (at ${unsafe.at.slice(0, 200)})`,
+          );
+        }
+        if (unsafe)
+          throw badRequest('INVALID_CHARACTERS', `${part} ${unsafe.at.slice(0, 200)} contains a NUL or malformed Unicode character`);
       }
     });
     app.addHook('onResponse', async (request, reply) => {

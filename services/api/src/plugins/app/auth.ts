@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { LoginThrottle } from '../../domain/login-throttle.js';
 import { RefreshTokens } from '../../domain/tokens.js';
+import { currentRole } from '../../domain/users.js';
 import { AppError, forbidden, unauthorized } from '../../errors.js';
 import type { Role } from '../../generated/prisma/enums.js';
 
@@ -19,6 +20,7 @@ export interface AccessClaims {
   role: Role;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RANK: Record<Role, number> = { customer: 1, staff: 2, admin: 3 };
 const REQUIRED_RANK: Record<Exclude<Access, 'public' | 'optional'>, number> = { customer: 1, staff: 2, admin: 3 };
 
@@ -28,7 +30,14 @@ export default fp(
       secret: app.config.JWT_SECRET,
       sign: { algorithm: 'HS256', expiresIn: app.config.ACCESS_TOKEN_TTL_SECONDS, iss: 'dhakacart', aud: 'dhakacart-api' },
       // Only HS256: `alg: none` and algorithm-confusion tokens are rejected.
-      verify: { algorithms: ['HS256'], allowedIss: 'dhakacart', allowedAud: 'dhakacart-api' },
+      // Every claim we sign is required: a token signed with our key but missing any is refused.
+      verify: {
+        algorithms: ['HS256'],
+        allowedIss: 'dhakacart',
+        allowedAud: 'dhakacart-api',
+        requiredClaims: ['sub', 'role', 'iss', 'aud', 'iat', 'exp'],
+        maxAge: app.config.ACCESS_TOKEN_TTL_SECONDS, // seconds, counted from iat
+      },
     });
 
     app.decorate(
@@ -42,15 +51,23 @@ export default fp(
       const header = request.headers.authorization;
       if (!header) return null;
       if (!/^Bearer [A-Za-z0-9._~+/-]+=*$/.test(header)) throw unauthorized('TOKEN_INVALID', 'Authorization must be "Bearer <token>"');
+      let claims: AccessClaims;
       try {
-        const claims = await request.jwtVerify<AccessClaims>();
-        if (typeof claims.sub !== 'string' || !(claims.role in RANK)) throw new Error('bad claims');
-        return { sub: claims.sub, role: claims.role };
+        claims = await request.jwtVerify<AccessClaims>();
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED') throw unauthorized('TOKEN_EXPIRED', 'access token expired; refresh it');
         throw unauthorized('TOKEN_INVALID', 'access token is not valid');
       }
+      // A well-signed token is still checked: its subject must be a user id, and that user must
+      // exist now (a deleted account's tokens stop working at once, not at expiry).
+      if (typeof claims.sub !== 'string' || !UUID.test(claims.sub) || !(claims.role in RANK)) {
+        throw unauthorized('TOKEN_INVALID', 'access token is not valid');
+      }
+      const role = await currentRole(app.db, claims.sub);
+      if (!role) throw unauthorized('TOKEN_INVALID', 'account no longer exists');
+      // Roles are checked as they are now, not as they were when the token was signed.
+      return { sub: claims.sub, role };
     }
 
     const rules: { method: string; url: string; access: Access }[] = [];
@@ -71,14 +88,7 @@ export default fp(
             return;
           }
           if (!principal) throw unauthorized();
-          const required = REQUIRED_RANK[access];
-          if (required > RANK.customer) {
-            // Privileged routes check the role as it is now, not as it was when the token was signed.
-            const user = await app.db.user.findUnique({ where: { id: principal.sub }, select: { role: true } });
-            if (!user) throw unauthorized('TOKEN_INVALID', 'account no longer exists');
-            principal.role = user.role;
-          }
-          if (RANK[principal.role] < required) throw forbidden();
+          if (RANK[principal.role] < REQUIRED_RANK[access]) throw forbidden();
           request.principal = principal;
         },
         ...hooks,
