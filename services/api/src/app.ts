@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import fp from 'fastify-plugin';
 import type { Config } from './config.js';
 import { badRequest } from './errors.js';
+import { clientErrorHandler, closeRefusedUploadsGently } from './http/connections.js';
 import { frameworkErrorBody, installErrorHandling } from './http/errors.js';
 import { ErrorResponse } from './http/schemas.js';
 import { findUnsafeInput, MAX_JSON_DEPTH, validatorCompiler } from './http/validation.js';
@@ -79,6 +80,7 @@ export function buildServer(config: Config, overrides: FastifyServerOptions = {}
       const [status, body] = frameworkErrorBody(error, String(request.id));
       (reply as unknown as { status(n: number): { send(b: unknown): void } }).status(status).send(body);
     },
+    clientErrorHandler,
     ...overrides,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -91,6 +93,7 @@ export const dhakacart = fp(
   async (app: FastifyInstance) => {
     app.addSchema(ErrorResponse);
     installErrorHandling(app);
+    closeRefusedUploadsGently(app);
 
     app.addHook('onRoute', (route) => {
       // Every route documents the shared error body for 4xx/5xx (OpenAPI and fuzzing rely on it).
