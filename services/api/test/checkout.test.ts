@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import t from 'tap';
 import { harness } from './helpers/harness.js';
 import { addToCart, checkout, makeProduct, SHIPPING, stockOf } from './helpers/shop.js';
@@ -73,6 +73,34 @@ t.test('checkout', async (t) => {
     });
     t.equal(different.statusCode, 422);
     t.equal(different.json().error.code, 'IDEMPOTENCY_KEY_REUSED');
+    // The same request with its keys in another order is the same request.
+    const reordered = await h.app.inject({
+      method: 'POST',
+      url: '/v1/checkout',
+      headers: { ...u.auth, 'idempotency-key': key, 'content-type': 'application/json' },
+      payload: JSON.stringify({
+        payment: { provider: 'bkash' },
+        shipping: { city: SHIPPING.city, address: SHIPPING.address, phone: SHIPPING.phone, name: SHIPPING.name },
+      }),
+    });
+    t.equal(reordered.statusCode, 200, `keys reordered: replayed (${reordered.statusCode})`);
+    t.equal(reordered.json().id, first.json().id);
+  });
+
+  t.test('a retry of a checkout stored by the previous release (hash of the body as sent) still replays', async (t) => {
+    const p = await makeProduct(h, 5);
+    const u = await h.user();
+    await addToCart(h, u.auth, p.id, 1);
+    const key = randomUUID();
+    const first = await checkout(h, u.auth, key);
+    t.equal(first.statusCode, 201);
+    const asSent = createHash('sha256')
+      .update(JSON.stringify({ shipping: SHIPPING, payment: { provider: 'bkash' } }))
+      .digest('hex');
+    await h.sql('UPDATE orders SET request_hash = $1 WHERE id = $2', [asSent, first.json().id]);
+    const retry = await checkout(h, u.auth, key);
+    t.equal(retry.statusCode, 200);
+    t.equal(retry.json().id, first.json().id);
   });
 
   t.test('a declined payment releases the stock, keeps the cart and says so clearly', async (t) => {

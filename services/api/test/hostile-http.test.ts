@@ -6,7 +6,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { type Harness, harness } from './helpers/harness.js';
 
 async function listening(h: Harness) {
@@ -66,7 +66,7 @@ function rawExchange(port: number, data: Buffer): Promise<Answer> {
   });
 }
 
-function errorCode(t: Tap.Test, answer: Answer, status: number, code: string, what: string) {
+function errorCode(t: Test, answer: Answer, status: number, code: string, what: string) {
   t.notOk(answer.error, `${what}: the client read the answer (no ${answer.error})`);
   t.equal(answer.status, status, `${what}: ${answer.status}`);
   let parsed: { error?: { code?: string; requestId?: string; message?: string } } = {};
@@ -78,10 +78,6 @@ function errorCode(t: Tap.Test, answer: Answer, status: number, code: string, wh
   t.equal(parsed.error?.code, code, `${what}: code (${answer.body?.slice(0, 120)})`);
   t.type(parsed.error?.requestId, 'string', `${what}: has a request id`);
   t.type(parsed.error?.message, 'string', `${what}: has a message`);
-}
-
-declare namespace Tap {
-  type Test = Parameters<Parameters<typeof t.test>[1]>[0];
 }
 
 t.test('oversized and malformed requests over real sockets', async (t) => {

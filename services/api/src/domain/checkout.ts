@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import { RETRYABLE, sqlState, UNIQUE_VIOLATION } from '../db/errors.js';
 import { AppError, badRequest, conflict } from '../errors.js';
-import { findOrder, type OrderView, requestHash, transition } from './orders.js';
+import { findOrder, type OrderView, requestFingerprint, transition } from './orders.js';
 import { type PaymentGateway, type PaymentProviderName, PaymentTimeoutError, type SandboxOutcome } from './payments.js';
 
 export interface CheckoutInput {
@@ -35,14 +35,14 @@ export interface CheckoutDeps {
  */
 export async function checkout(deps: CheckoutDeps, userId: string, idempotencyKey: string, input: CheckoutInput): Promise<CheckoutOutcome> {
   const { db } = deps;
-  const hash = requestHash(input);
+  const hash = requestFingerprint.of(input);
   // The hot path is raw SQL, four round trips in all: replay check + cart, reserve, (payment), confirm.
   const [state] = await db.$queryRaw<{ existing: { id: string; hash: string } | null; lines: CartLine[] | null }[]>`
     SELECT (SELECT json_build_object('id', id, 'hash', request_hash) FROM orders
              WHERE user_id = ${userId}::uuid AND idempotency_key = ${idempotencyKey}) AS existing,
            (SELECT json_agg(json_build_object('productId', ci.product_id, 'quantity', ci.quantity) ORDER BY ci.product_id)
               FROM cart_items ci JOIN carts c ON c.id = ci.cart_id WHERE c.user_id = ${userId}::uuid) AS lines`;
-  if (state?.existing) return replay(db, state.existing, hash);
+  if (state?.existing) return replay(db, state.existing, input);
   const lines = state?.lines ?? [];
   if (lines.length === 0) {
     deps.onFailure('cart_empty');
@@ -59,7 +59,7 @@ export async function checkout(deps: CheckoutDeps, userId: string, idempotencyKe
         where: { userId_idempotencyKey: { userId, idempotencyKey } },
         select: { id: true, requestHash: true },
       });
-      if (existing) return replay(db, { id: existing.id, hash: existing.requestHash }, hash);
+      if (existing) return replay(db, { id: existing.id, hash: existing.requestHash }, input);
     }
     if (sqlState(error) === OUT_OF_STOCK_STATE) {
       deps.onFailure('out_of_stock');
@@ -143,8 +143,8 @@ async function outOfStock(db: Db, lines: CartLine[]) {
   return conflict('OUT_OF_STOCK', 'some items in your cart are no longer available in the quantity you chose', short);
 }
 
-async function replay(db: Db, existing: { id: string; hash: string }, hash: string): Promise<CheckoutOutcome> {
-  if (existing.hash !== hash) {
+async function replay(db: Db, existing: { id: string; hash: string }, input: CheckoutInput): Promise<CheckoutOutcome> {
+  if (!requestFingerprint.matches(existing.hash, input)) {
     throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different checkout; use a new key');
   }
   const view = (await findOrder(db, existing.id)) as OrderView;

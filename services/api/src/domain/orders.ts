@@ -32,9 +32,29 @@ export const CUSTOMER_CANCELLABLE: OrderStatus[] = ['paid', 'processing'];
 /** Orders in these states hold stock; leaving them returns it. */
 const HOLDS_STOCK: OrderStatus[] = ['pending_payment', 'paid', 'processing', 'shipped', 'delivered'];
 
-export function requestHash(body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+/** JSON with every object's keys sorted: the same request, however a client orders its keys. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
+
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The fingerprint an Idempotency-Key is bound to, and whether a retry matches it.
+ * Stored: the hash of the canonical body. Also accepted: the hash of the body as
+ * sent, which releases before canonical hashing stored, so a retry of a checkout
+ * made by the previous release during a rolling deploy still replays.
+ */
+export const requestFingerprint = {
+  of: (body: unknown) => sha256Hex(canonicalJson(body)),
+  matches: (stored: string, body: unknown) => stored === sha256Hex(canonicalJson(body)) || stored === sha256Hex(JSON.stringify(body)),
+};
 
 const orderInclude = { items: { orderBy: { productId: 'asc' as const } } };
 
