@@ -30,17 +30,18 @@ async function healthRoutes(app: FastifyInstance) {
     if (shuttingDown) reply.header('Connection', 'close');
   });
   // In-flight requests, so shutdown can wait for them before the pools close under their feet.
+  // Counted on the HTTP server itself, not in hooks: an answer sent by an earlier hook (a 429
+  // from the rate limiter, a 503 from load shedding) skips later onRequest hooks but still runs
+  // onResponse, and a hook-based count drifted below zero so drain() never resolved.
   let inFlight = 0;
   let drained: (() => void) | null = null;
-  app.addHook('onRequest', async () => {
+  app.server.on('request', (_request, response) => {
     inFlight++;
+    response.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    });
   });
-  const done = async () => {
-    inFlight--;
-    if (inFlight === 0) drained?.();
-  };
-  app.addHook('onResponse', done);
-  app.addHook('onRequestAbort', async (_request) => done());
   app.decorate('drain', async () => {
     if (inFlight === 0) return;
     await new Promise<void>((resolve) => {
