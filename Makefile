@@ -7,32 +7,36 @@ SHELL := /bin/bash
 CACHE      := .cache
 VENV       := $(CACHE)/venv
 STAMP      := $(CACHE)/stamps
-APT_PKGS   := postgresql postgresql-contrib redis-server wrk python3-venv shellcheck \
-              prometheus prometheus-alertmanager chromium
+# What `make up` needs, and what only the tests need (so a newcomer's first `make up` takes minutes).
+SHOP_APT   := postgresql postgresql-contrib redis-server prometheus
+TEST_APT   := wrk python3-venv shellcheck prometheus-alertmanager chromium
 PY_REQS    := $(wildcard charts/tests/requirements.txt ansible/tests/requirements.txt services/api/test/fuzz/requirements.txt)
 TOOL_SETUP := $(wildcard charts/tests/setup.sh ansible/tests/setup.sh)
 
-.PHONY: help setup up test bench lint build clean
+.PHONY: help setup setup-shop up test screenshots bench lint build clean
 
 help: ## list targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-setup: $(STAMP)/apt $(STAMP)/npm $(STAMP)/venv $(STAMP)/tools ## install system packages, npm deps and test tools (idempotent)
+setup-shop: $(STAMP)/apt-shop $(STAMP)/npm ## what `make up` needs: PostgreSQL, Redis, Prometheus, npm deps, builds (idempotent)
 
-$(STAMP)/apt: Makefile
+setup: setup-shop $(STAMP)/apt-test $(STAMP)/venv $(STAMP)/tools ## also the test toolchain: Chromium, Python checkers, helm, CRDs, a Debian root (idempotent)
+
+$(STAMP)/apt-shop: Makefile services/devstack/bin/apt-install.sh
 	@mkdir -p $(STAMP)
-	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@services/devstack/bin/apt-install.sh $(SHOP_APT)
+	@touch $@
+
+$(STAMP)/apt-test: Makefile services/devstack/bin/apt-install.sh
+	@mkdir -p $(STAMP)
+	@services/devstack/bin/apt-install.sh $(TEST_APT)
 	@touch $@
 
 $(STAMP)/npm: package.json package-lock.json $(wildcard services/*/package.json web/package.json)
 	@mkdir -p $(STAMP)
-	npm ci --no-audit --no-fund --loglevel=error
-	npm run build --workspace @dhakacart/api
-	npm run build --workspace @dhakacart/web
+	@echo "npm ci and build (log: $(CACHE)/npm.log)"
+	@{ npm ci --no-audit --no-fund --loglevel=error && npm run build --workspace @dhakacart/api \
+	   && npm run build --workspace @dhakacart/web; } >$(CACHE)/npm.log 2>&1 || { tail -40 $(CACHE)/npm.log; exit 1; }
 	@touch $@
 
 $(STAMP)/venv: $(PY_REQS)
@@ -41,15 +45,22 @@ $(STAMP)/venv: $(PY_REQS)
 	@if [ -n "$(PY_REQS)" ]; then $(VENV)/bin/pip install -q --disable-pip-version-check $(addprefix -r ,$(PY_REQS)); fi
 	@touch $@
 
+# Go's per-module "downloading" lines stay in the log; each script's own progress lines are shown.
 $(STAMP)/tools: $(TOOL_SETUP) $(STAMP)/npm $(STAMP)/venv
-	@for s in $(TOOL_SETUP); do bash $$s; done
+	@for s in $(TOOL_SETUP); do \
+	  log=$(CACHE)/setup-$$(echo $$s | tr / -).log; \
+	  bash $$s 2>&1 | tee $$log | sed -u '/^go: /d' || { echo "$$s failed; log: $$log"; exit 1; }; \
+	done
 	@touch $@
 
-up: setup ## run the shop locally (PostgreSQL, Redis, API, Prometheus) until Ctrl-C; data in .data/
+up: setup-shop ## run the shop: storefront, API, PostgreSQL, Redis, Prometheus as local processes until Ctrl-C; data in .data/
 	node --import tsx services/devstack/src/up.ts
 
 test: setup ## run every test suite with real servers; ends with "N passed, N failed"
 	npm test
+
+screenshots: setup ## refresh the README's screenshots in docs/screenshots/ from the browser tests (make test writes them to .cache/screenshots/)
+	SCREENSHOT_DIR=docs/screenshots node --import tsx services/devstack/src/run-tests.ts web/test
 
 bench: setup ## benchmarks as ratios against baselines measured in the same run
 	node --import tsx services/api/bench/run.ts

@@ -2,7 +2,7 @@
  * The main shopper journey in real headless Chromium against the real API and database:
  * browse → search with a typo → add to cart as a guest → the cart survives a reload → log in
  * (the guest cart merges) → check out with the keyboard only → see the order. Screenshots of the
- * main pages at phone (360 px) and desktop (1280 px) widths go to docs/screenshots/.
+ * main pages at phone (360 px) and desktop (1280 px) widths go to .cache/screenshots/ (`make screenshots` refreshes docs/screenshots/).
  */
 import t from 'tap';
 import { horizontalOverflow, login, type Shop, screenshot, startShop, unlabelledFields } from './helpers/storefront.ts';

@@ -13,6 +13,20 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** True when something already listens on 127.0.0.1:port. */
+export async function portInUse(port: number): Promise<boolean> {
+  const server = createServer();
+  server.listen(port, '127.0.0.1');
+  try {
+    await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e))]);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+  } finally {
+    server.close();
+  }
+}
+
 export interface RunAs {
   user: string;
   group: string;

@@ -9,7 +9,8 @@
  * parts of the repo (charts, ansible) are shell scripts that print their own
  * "N passed, N failed" line.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startPostgres } from './postgres.js';
@@ -93,7 +94,27 @@ function parseCounts(output: string) {
   return { passed: 0, failed: 0, skipped: 0 };
 }
 
+/**
+ * What the tests may not change: tracked files' contents and the set of untracked, unignored
+ * files. Outputs belong in ignored folders (.cache/, .data/), so a test that writes into the
+ * tree fails the run, whoever wrote the test.
+ */
+function treeState(): { diff: string; untracked: string[] } | null {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    return {
+      diff: createHash('sha256')
+        .update(git('diff', '--binary', 'HEAD'))
+        .digest('hex'),
+      untracked: git('ls-files', '--others', '--exclude-standard').split('\n').filter(Boolean),
+    };
+  } catch {
+    return null; // not a git checkout (an unpacked archive): nothing to compare
+  }
+}
+
 async function main() {
+  const treeBefore = treeState();
   const files = testDirs()
     .flatMap(findTestFiles)
     .filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)))
@@ -137,6 +158,25 @@ async function main() {
     report(await run(suite, 'bash', [join(root, suite)], env, root, suiteTimeoutMs));
   }
   await stopServers();
+
+  const treeAfter = treeState();
+  if (treeBefore && treeAfter) {
+    const added = treeAfter.untracked.filter((f) => !treeBefore.untracked.includes(f));
+    const changed = treeAfter.diff !== treeBefore.diff;
+    const clean = added.length === 0 && !changed;
+    const detail = [
+      ...(changed ? ['tracked files changed during the run (git diff differs from before)'] : []),
+      ...added.map((f) => `new file in the tree: ${f}`),
+    ].join('\n');
+    report({
+      name: 'the tests leave the tree as they found it',
+      passed: clean ? 1 : 0,
+      failed: clean ? 0 : 1,
+      skipped: 0,
+      seconds: 0,
+      output: detail,
+    });
+  }
 
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);

@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startPostgres } from './postgres.js';
-import { stopChild, waitFor } from './processes.js';
+import { portInUse, stopChild, waitFor } from './processes.js';
 import { startRedis } from './redis.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -47,6 +47,28 @@ async function main() {
   const apiPort = env('API_PORT', 3000);
   const prometheusPort = env('PROMETHEUS_PORT', 9090);
   const webPort = env('WEB_PORT', 8080);
+
+  // A port already taken (Debian's own prometheus or redis-server service, another `make up`)
+  // would fail later with a cryptic message: name it, and say how to move ours.
+  const ports: [string, number, string][] = [
+    ['PostgreSQL', pgPort, 'PG_PORT'],
+    ['Redis', redisPort, 'REDIS_PORT'],
+    ['API', apiPort, 'API_PORT'],
+    ['storefront', webPort, 'WEB_PORT'],
+    ...(existsSync('/usr/bin/prometheus') ? [['Prometheus', prometheusPort, 'PROMETHEUS_PORT'] as [string, number, string]] : []),
+  ];
+  const taken: string[] = [];
+  for (const [name, port, variable] of ports) {
+    if (await portInUse(port)) taken.push(`  ${name}: 127.0.0.1:${port} is already in use (set ${variable}=<port> to move ours)`);
+  }
+  if (taken.length > 0) {
+    console.error(
+      `make up cannot start:\n${taken.join('\n')}\n` +
+        'Is a system service using it? `ss -ltnp` shows who; Debian starts prometheus and redis-server when they are ' +
+        'installed (`systemctl disable --now prometheus redis-server` stops them), or another `make up` is still running.',
+    );
+    process.exit(1);
+  }
 
   console.log('starting PostgreSQL (data in .data/postgres) and Redis ...');
   const postgres = await startPostgres({ dataDir: join(data, 'postgres'), port: pgPort, durable: true, keepData: true });

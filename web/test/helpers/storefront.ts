@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '@dhakacart/devstack';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -204,7 +204,13 @@ export async function unlabelledFields(page: Page): Promise<string[]> {
   );
 }
 
-export const screenshotDir = join(webRoot, '..', 'docs', 'screenshots');
+/**
+ * Screenshots go to a git-ignored folder, so tests never dirty the tree; `make screenshots`
+ * runs the browser tests with SCREENSHOT_DIR=docs/screenshots to refresh the committed ones.
+ */
+export const screenshotDir = process.env.SCREENSHOT_DIR
+  ? resolve(webRoot, '..', process.env.SCREENSHOT_DIR)
+  : join(webRoot, '..', '.cache', 'screenshots');
 export async function screenshot(page: Page, name: string) {
   mkdirSync(screenshotDir, { recursive: true });
   // Bengali glyphs (৳) come from a web font loaded on first use: wait for it, or screenshots show boxes.
