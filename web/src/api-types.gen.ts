@@ -334,6 +334,8 @@ export interface paths {
                 name: string;
                 role: 'customer' | 'staff' | 'admin';
               };
+              /** @description Keep it and send it with later logins to this account: a lockout caused by other people guessing the password does not apply to this device. */
+              deviceToken?: string;
             };
           };
         };
@@ -374,7 +376,7 @@ export interface paths {
     put?: never;
     /**
      * Log in; a guest cart id given here is merged into the account cart
-     * @description Rate limited per IP; after repeated failures the email is locked for a while (429 LOGIN_LOCKED), whether or not it has an account.
+     * @description Rate limited per IP; after repeated failures the email is locked for a while (429 LOGIN_LOCKED), whether or not it has an account. A deviceToken from an earlier login to this account exempts this device from that lockout (its own failures lock it alone).
      */
     post: {
       parameters: {
@@ -391,6 +393,7 @@ export interface paths {
             password: string;
             /** Format: uuid */
             guestCartId?: string;
+            deviceToken?: string;
           };
         };
       };
@@ -415,6 +418,8 @@ export interface paths {
                 name: string;
                 role: 'customer' | 'staff' | 'admin';
               };
+              /** @description Keep it and send it with later logins to this account: a lockout caused by other people guessing the password does not apply to this device. */
+              deviceToken?: string;
             };
           };
         };
@@ -489,6 +494,8 @@ export interface paths {
                 name: string;
                 role: 'customer' | 'staff' | 'admin';
               };
+              /** @description Keep it and send it with later logins to this account: a lockout caused by other people guessing the password does not apply to this device. */
+              deviceToken?: string;
             };
           };
         };

@@ -68,6 +68,7 @@ export class ApiError extends Error {
 const REQUEST_TIMEOUT_MS = 15_000;
 const REFRESH_KEY = 'dc.refreshToken';
 const CART_KEY = 'dc.cartId';
+const DEVICE_KEY = 'dc.deviceTokens';
 
 let accessToken: string | null = null;
 let refreshInFlight: Promise<Session | null> | null = null;
@@ -83,9 +84,29 @@ export const guestCart = {
   clear: () => localStorage.removeItem(CART_KEY),
 };
 
+/**
+ * Device tokens, per account signed in on this browser: with one, a lockout caused by someone
+ * else guessing the password does not stop the account's owner here (the API's login docs).
+ */
+const deviceTokens = {
+  all: (): Record<string, string> => {
+    try {
+      return JSON.parse(localStorage.getItem(DEVICE_KEY) ?? '{}') as Record<string, string>;
+    } catch {
+      return {};
+    }
+  },
+  get: (email: string) => deviceTokens.all()[email.trim().toLowerCase()],
+  set: (email: string, token: string) => {
+    const kept = Object.entries(deviceTokens.all()).filter(([e]) => e !== email);
+    localStorage.setItem(DEVICE_KEY, JSON.stringify(Object.fromEntries([...kept.slice(-4), [email, token]])));
+  },
+};
+
 function adopt(session: Session) {
   accessToken = session.accessToken;
   localStorage.setItem(REFRESH_KEY, session.refreshToken);
+  if (session.deviceToken) deviceTokens.set(session.user.email, session.deviceToken);
   onSession(session.user);
   return session;
 }
@@ -218,7 +239,7 @@ export const auth = {
     const session = adopt(
       await api<Session>('/v1/auth/login', {
         method: 'POST',
-        body: { email, password, guestCartId } satisfies RequestBody<'/v1/auth/login', 'post'>,
+        body: { email, password, guestCartId, deviceToken: deviceTokens.get(email) } satisfies RequestBody<'/v1/auth/login', 'post'>,
         noRefresh: true,
       }),
     );

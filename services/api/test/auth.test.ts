@@ -77,11 +77,85 @@ t.test('auth', async (t) => {
     t.equal((await post('/v1/auth/refresh', { refreshToken: next })).json().error.code, 'TOKEN_REVOKED', 'the legitimate successor too');
   });
 
-  t.test('logout revokes the refresh token', async (t) => {
+  t.test('logout revokes the refresh token and ends the access token at once', async (t) => {
     const u = await h.user();
+    const me = () => h.app.inject({ method: 'GET', url: '/v1/auth/me', headers: u.auth });
+    t.equal((await me()).statusCode, 200);
     const out = await post('/v1/auth/logout', { refreshToken: u.refreshToken });
     t.equal(out.statusCode, 204);
     t.equal((await post('/v1/auth/refresh', { refreshToken: u.refreshToken })).json().error.code, 'TOKEN_REVOKED');
+    const after = await me();
+    t.equal(after.statusCode, 401, 'the access token of that login stops working, not 15 min later');
+    t.equal(after.json().error.code, 'TOKEN_REVOKED');
+    const again = await post('/v1/auth/login', { email: u.email, password: u.password });
+    const fresh = await h.app.inject({
+      method: 'GET',
+      url: '/v1/auth/me',
+      headers: { authorization: `Bearer ${again.json().accessToken}` },
+    });
+    t.equal(fresh.statusCode, 200, 'a new login works');
+  });
+
+  t.test('refresh-token theft revokes the access tokens of that login too, not of other logins', async (t) => {
+    const u = await h.user();
+    const other = await post('/v1/auth/login', { email: u.email, password: u.password });
+    const first = await post('/v1/auth/refresh', { refreshToken: u.refreshToken });
+    await h.sql("UPDATE refresh_tokens SET used_at = now() - interval '1 hour' WHERE used_at IS NOT NULL");
+    const theft = await post('/v1/auth/refresh', { refreshToken: u.refreshToken });
+    t.equal(theft.json().error.code, 'TOKEN_REUSED');
+    const stolenLogin = await h.app.inject({
+      method: 'GET',
+      url: '/v1/auth/me',
+      headers: { authorization: `Bearer ${first.json().accessToken}` },
+    });
+    t.equal(stolenLogin.json().error?.code, 'TOKEN_REVOKED', 'access token from the revoked family: 401');
+    const otherLogin = await h.app.inject({
+      method: 'GET',
+      url: '/v1/auth/me',
+      headers: { authorization: `Bearer ${other.json().accessToken}` },
+    });
+    t.equal(otherLogin.statusCode, 200, 'another login of the same account is unaffected');
+  });
+
+  t.test("a stranger's failed logins lock strangers out, not the owner's known device", async (t) => {
+    const u = await h.user();
+    const known = await post('/v1/auth/login', { email: u.email, password: u.password });
+    const deviceToken = known.json().deviceToken as string;
+    t.type(deviceToken, 'string', 'a login hands out a device token');
+    for (let i = 0; i < 5; i++) t.equal((await post('/v1/auth/login', { email: u.email, password: 'guess' })).statusCode, 401);
+    const stranger = await post('/v1/auth/login', { email: u.email, password: u.password });
+    t.equal(stranger.json().error?.code, 'LOGIN_LOCKED', 'without a device token: locked, even with the right password');
+    const owner = await post('/v1/auth/login', { email: u.email, password: u.password, deviceToken });
+    t.equal(owner.statusCode, 200, 'the owner on a known device logs in');
+    t.equal(
+      (await post('/v1/auth/login', { email: u.email, password: u.password })).json().error?.code,
+      'LOGIN_LOCKED',
+      "the owner's success does not unlock the account for strangers",
+    );
+
+    const [tag, nonce, expires, mac] = deviceToken.split('.') as [string, string, string, string];
+    const flip = (text: string) => text.slice(0, -1) + (text.endsWith('A') ? 'B' : 'A');
+    const other = await h.user();
+    const otherToken = (await post('/v1/auth/login', { email: other.email, password: other.password })).json().deviceToken as string;
+    for (const [name, token] of [
+      ['a forged signature', `${tag}.${nonce}.${expires}.${flip(mac)}`],
+      ['a longer expiry', `${tag}.${nonce}.${Number(expires) + 86_400}.${mac}`],
+      ["another account's token", otherToken],
+      ['garbage', 'a'.repeat(40)],
+    ] as const) {
+      const res = await post('/v1/auth/login', { email: u.email, password: u.password, deviceToken: token });
+      t.equal(res.json().error?.code, 'LOGIN_LOCKED', `${name}: ignored, still locked`);
+    }
+  });
+
+  t.test('failures made with a device token lock out that token alone', async (t) => {
+    const u = await h.user();
+    const deviceToken = (await post('/v1/auth/login', { email: u.email, password: u.password })).json().deviceToken as string;
+    for (let i = 0; i < 5; i++) await post('/v1/auth/login', { email: u.email, password: 'guess', deviceToken });
+    const stolen = await post('/v1/auth/login', { email: u.email, password: u.password, deviceToken });
+    t.equal(stolen.json().error?.code, 'LOGIN_LOCKED', 'the token that guessed is locked');
+    const elsewhere = await post('/v1/auth/login', { email: u.email, password: u.password });
+    t.equal(elsewhere.statusCode, 200, 'the account itself is not locked by them');
   });
 
   t.test('access tokens: forged, alg:none, expired, wrong audience and garbage are all 401', async (t) => {

@@ -59,7 +59,10 @@ t.test('a demoted staff member loses access at once, not when the token expires'
     payload: { role: 'customer' },
   });
   t.equal(demote.statusCode, 200);
-  t.equal((await list()).statusCode, 403, 'same token, now refused');
+  // A role change ends the account's sessions, and access tokens die with their session.
+  const after = await list();
+  t.equal(after.statusCode, 401, 'same token, now refused');
+  t.equal(after.json().error.code, 'TOKEN_REVOKED');
   const refresh = await h.app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refreshToken: staff.refreshToken } });
   t.equal(refresh.statusCode, 401, 'their sessions were ended');
   const [audit] = await h.sql<{ from_role: string; to_role: string; actor_id: string }>(

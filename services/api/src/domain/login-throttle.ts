@@ -14,12 +14,17 @@ export class LoginThrottle {
     private readonly lockoutMinutes: number,
   ) {}
 
-  private key(email: string) {
-    return sha256(`login:${email}`);
+  /**
+   * Failures are counted per account for clients without a device token, and per device
+   * token for clients with one (see DeviceTokens): a stranger's failures never lock the
+   * owner's known devices, and a stolen device token is locked out on its own.
+   */
+  private key(email: string, device: string | null) {
+    return sha256(device ? `login-device:${device}` : `login:${email}`);
   }
 
-  async assertNotLocked(email: string) {
-    const row = await this.db.loginThrottle.findUnique({ where: { emailKey: this.key(email) } });
+  async assertNotLocked(email: string, device: string | null = null) {
+    const row = await this.db.loginThrottle.findUnique({ where: { emailKey: this.key(email, device) } });
     if (row?.lockedUntil && row.lockedUntil.getTime() > Date.now()) {
       const seconds = Math.ceil((row.lockedUntil.getTime() - Date.now()) / 1000);
       throw new AppError(429, 'LOGIN_LOCKED', `too many failed logins for this account; try again in ${Math.ceil(seconds / 60)} min`, {
@@ -28,12 +33,12 @@ export class LoginThrottle {
     }
   }
 
-  async recordFailure(email: string) {
+  async recordFailure(email: string, device: string | null = null) {
     const windowMs = this.lockoutMinutes * 60_000;
     // One statement so concurrent failures count correctly; a stale window restarts at 1.
     await this.db.$executeRaw`
       INSERT INTO login_throttle (email_key, failures, window_starts_at)
-      VALUES (${this.key(email)}, 1, now())
+      VALUES (${this.key(email, device)}, 1, now())
       ON CONFLICT (email_key) DO UPDATE SET
         failures = CASE WHEN login_throttle.window_starts_at < now() - make_interval(secs => ${windowMs / 1000})
                         THEN 1 ELSE login_throttle.failures + 1 END,
@@ -44,7 +49,7 @@ export class LoginThrottle {
                         THEN now() + make_interval(secs => ${windowMs / 1000}) ELSE login_throttle.locked_until END`;
   }
 
-  async recordSuccess(email: string) {
-    await this.db.loginThrottle.deleteMany({ where: { emailKey: this.key(email) } });
+  async recordSuccess(email: string, device: string | null = null) {
+    await this.db.loginThrottle.deleteMany({ where: { emailKey: this.key(email, device) } });
   }
 }

@@ -7,6 +7,8 @@ export const sha256 = (value: string) => createHash('sha256').update(value).dige
 export interface IssuedRefreshToken {
   token: string;
   expiresAt: Date;
+  /** The login this token descends from; access tokens carry it as `sid` so revoking it ends them too. */
+  familyId: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export class RefreshTokens {
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.ttlDays * 86_400_000);
     await this.db.refreshToken.create({ data: { userId, familyId, tokenHash: sha256(token), expiresAt } });
-    return { token, expiresAt };
+    return { token, expiresAt, familyId };
   }
 
   async rotate(token: string): Promise<{ userId: string; next: IssuedRefreshToken }> {

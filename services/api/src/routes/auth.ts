@@ -19,7 +19,14 @@ const Session = Type.Object({
   refreshToken: Type.String(),
   refreshTokenExpiresAt: Type.String({ format: 'date-time' }),
   user: UserSchema,
+  deviceToken: Type.Optional(
+    Type.String({
+      description:
+        'Keep it and send it with later logins to this account: a lockout caused by other people guessing the password does not apply to this device.',
+    }),
+  ),
 });
+const DeviceToken = Type.String({ minLength: 20, maxLength: 200, pattern: '^[A-Za-z0-9_.-]+$' });
 const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 20, maxLength: 200 }) }, { additionalProperties: false });
 
 const normaliseEmail = (email: string) => email.trim().toLowerCase();
@@ -33,11 +40,13 @@ export default async function authRoutes(app: FastifyInstance) {
   ) {
     const token = refresh ?? (await app.refreshTokens.issue(user.id));
     return {
-      accessToken: app.signAccessToken({ sub: user.id, role: user.role }),
+      accessToken: app.signAccessToken({ sub: user.id, role: user.role, sid: token.familyId }),
       accessTokenExpiresIn: app.config.ACCESS_TOKEN_TTL_SECONDS,
       refreshToken: token.token,
       refreshTokenExpiresAt: token.expiresAt.toISOString(),
       user: { id: user.id, email: user.email, name: user.name, role: user.role },
+      // A fresh login (not a refresh) also makes this a known device for the lockout.
+      ...(refresh ? {} : { deviceToken: app.deviceTokens.issue(user.email) }),
     };
   }
 
@@ -80,27 +89,35 @@ export default async function authRoutes(app: FastifyInstance) {
         tags: ['auth'],
         summary: 'Log in; a guest cart id given here is merged into the account cart',
         description:
-          'Rate limited per IP; after repeated failures the email is locked for a while (429 LOGIN_LOCKED), whether or not it has an account.',
+          'Rate limited per IP; after repeated failures the email is locked for a while (429 LOGIN_LOCKED), whether or not it has an account. ' +
+          'A deviceToken from an earlier login to this account exempts this device from that lockout (its own failures lock it alone).',
         body: Type.Object(
-          { email: Email, password: Type.String({ minLength: 1, maxLength: 128 }), guestCartId: Type.Optional(Uuid) },
+          {
+            email: Email,
+            password: Type.String({ minLength: 1, maxLength: 128 }),
+            guestCartId: Type.Optional(Uuid),
+            deviceToken: Type.Optional(DeviceToken),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Session },
       },
     },
     async (request) => {
-      const body = request.body as { email: string; password: string; guestCartId?: string };
+      const body = request.body as { email: string; password: string; guestCartId?: string; deviceToken?: string };
       const email = normaliseEmail(body.email);
-      await app.loginThrottle.assertNotLocked(email);
+      // A genuine device token for this email is throttled on its own, not with the account.
+      const device = app.deviceTokens.verify(body.deviceToken, email);
+      await app.loginThrottle.assertNotLocked(email, device);
       const user = await app.db.user.findUnique({ where: { email } });
       const ok = await verifyPassword(user?.passwordHash ?? null, body.password);
       if (!user || !ok) {
-        await app.loginThrottle.recordFailure(email);
+        await app.loginThrottle.recordFailure(email, device);
         app.businessMetrics.loginFailures.inc({ reason: 'invalid_credentials' });
         request.log.warn({ event: 'login_failed', ip: request.ip }, 'login failed');
         throw unauthorized('INVALID_CREDENTIALS', 'email or password is incorrect');
       }
-      await app.loginThrottle.recordSuccess(email);
+      await app.loginThrottle.recordSuccess(email, device);
       if (body.guestCartId) await mergeGuestCart(app.db, user.id, body.guestCartId);
       request.log.info({ event: 'login_succeeded', userId: user.id }, 'login succeeded');
       return session(user);

@@ -1,6 +1,7 @@
 import jwt from '@fastify/jwt';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { DeviceTokens } from '../../domain/device-tokens.js';
 import { LoginThrottle } from '../../domain/login-throttle.js';
 import { RefreshTokens } from '../../domain/tokens.js';
 import { currentRole } from '../../domain/users.js';
@@ -18,6 +19,8 @@ export type Access = 'public' | 'optional' | 'customer' | 'staff' | 'admin';
 export interface AccessClaims {
   sub: string;
   role: Role;
+  /** The login session (refresh-token family); absent only in tokens signed before it existed. */
+  sid?: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -61,13 +64,20 @@ export default fp(
       }
       // A well-signed token is still checked: its subject must be a user id, and that user must
       // exist now (a deleted account's tokens stop working at once, not at expiry).
-      if (typeof claims.sub !== 'string' || !UUID.test(claims.sub) || !(claims.role in RANK)) {
+      const sid = claims.sid;
+      if (
+        typeof claims.sub !== 'string' ||
+        !UUID.test(claims.sub) ||
+        !(claims.role in RANK) ||
+        (sid !== undefined && !UUID.test(String(sid)))
+      ) {
         throw unauthorized('TOKEN_INVALID', 'access token is not valid');
       }
-      const role = await currentRole(app.db, claims.sub);
+      const role = await currentRole(app.db, claims.sub, sid ?? null);
       if (!role) throw unauthorized('TOKEN_INVALID', 'account no longer exists');
+      if (role === 'revoked') throw unauthorized('TOKEN_REVOKED', 'this session was signed out; please log in again');
       // Roles are checked as they are now, not as they were when the token was signed.
-      return { sub: claims.sub, role };
+      return { sub: claims.sub, role, ...(sid ? { sid } : {}) };
     }
 
     const rules: { method: string; url: string; access: Access }[] = [];
@@ -95,7 +105,10 @@ export default fp(
       ];
     });
 
-    app.decorate('signAccessToken', (claims: AccessClaims) => app.jwt.sign({ sub: claims.sub, role: claims.role }));
+    app.decorate('signAccessToken', (claims: AccessClaims) =>
+      app.jwt.sign({ sub: claims.sub, role: claims.role, ...(claims.sid ? { sid: claims.sid } : {}) }),
+    );
+    app.decorate('deviceTokens', new DeviceTokens(app.config.JWT_SECRET, app.config.DEVICE_TOKEN_TTL_DAYS));
   },
   { name: 'auth', dependencies: ['config', 'db'] },
 );
@@ -110,6 +123,7 @@ declare module 'fastify' {
     refreshTokens: RefreshTokens;
     loginThrottle: LoginThrottle;
     signAccessToken: (claims: AccessClaims) => string;
+    deviceTokens: DeviceTokens;
     /** Every /v1 route and who may call it (for the RBAC test and docs). */
     accessRules: { method: string; url: string; access: Access }[];
   }
