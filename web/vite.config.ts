@@ -5,7 +5,13 @@ import { defineConfig } from 'vite';
 // so the browser never needs CORS. `npm run dev` proxies to a local API.
 export default defineConfig({
   plugins: [react()],
-  build: { target: 'es2022', sourcemap: false, reportCompressedSize: true },
+  build: {
+    target: 'es2022',
+    sourcemap: false,
+    reportCompressedSize: true,
+    // The Taka sign's font always goes into the stylesheet, whatever the size limit: a price must not wait on the network.
+    assetsInlineLimit: (file) => (/[\\/]src[\\/]fonts[\\/]taka-sign-\d+\.woff2$/.test(file) ? true : undefined),
+  },
   server: { proxy: { '/v1': process.env.API_URL ?? 'http://127.0.0.1:3000' } },
   preview: { proxy: { '/v1': process.env.API_URL ?? 'http://127.0.0.1:3000' } },
 });

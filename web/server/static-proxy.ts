@@ -18,8 +18,9 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
+// font-src data: is for the Taka sign's font, inlined into the stylesheet (src/styles.css).
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; img-src 'self' data:; style-src 'self'; font-src 'self'; connect-src 'self'; " +
+  "default-src 'self'; img-src 'self' data:; style-src 'self'; font-src 'self' data:; connect-src 'self'; " +
   "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 export function createStorefrontServer(options: { dist: string; apiUrl: string }): Server {
