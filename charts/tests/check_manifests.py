@@ -772,16 +772,19 @@ def check_monitoring(objs, repo: str) -> list[str]:
 def check_resilience(objs, wls, flags: set[str]) -> list[str]:
     problems = []
     multi_node = "single-node" not in flags
+    for w in wls:  # a tainted (dead, cordoned) node must not count as an empty domain
+        problems += [f"{w.ident}: spread over {t['topologyKey']} without nodeTaintsPolicy: Honor"
+                     for t in (w.pod_spec or {}).get("topologySpreadConstraints", []) if t.get("nodeTaintsPolicy") != "Honor"]
     for o in objs:
         if o["kind"] == "Deployment" and o["metadata"]["labels"].get("app.kubernetes.io/component") == "api":
             spec, pod = o["spec"], o["spec"]["template"]["spec"]
             ru = spec.get("strategy", {}).get("rollingUpdate", {})
             if ru.get("maxUnavailable") != 0:
                 problems.append(f"{ident(o)}: rollout may drop below desired replicas (maxUnavailable != 0)")
+            if multi_node and not any(t.get("whenUnsatisfiable") == "DoNotSchedule" and t["topologyKey"] == "kubernetes.io/hostname"
+                                      for t in pod.get("topologySpreadConstraints", [])):
+                problems.append(f"{ident(o)}: no hard spread across nodes")
             if multi_node:
-                if not any(t.get("whenUnsatisfiable") == "DoNotSchedule" and t["topologyKey"] == "kubernetes.io/hostname"
-                           for t in pod.get("topologySpreadConstraints", [])):
-                    problems.append(f"{ident(o)}: no hard spread across nodes")
                 if "podAntiAffinity" not in (pod.get("affinity") or {}):
                     problems.append(f"{ident(o)}: no pod anti-affinity")
             c = pod["containers"][0]

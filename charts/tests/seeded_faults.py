@@ -124,6 +124,8 @@ CASES = [
      lambda o: find(o, "PrometheusRule")["spec"]["groups"][0]["rules"][1].update(expr="rate(http_requests_total[5m]) > 1")),
     ("rollout allowed to drop a replica", "resilience",
      lambda o: api(o)["spec"]["strategy"]["rollingUpdate"].update(maxUnavailable=1)),
+    ("spread that counts a dead or cordoned node (no nodeTaintsPolicy)", "resilience",
+     lambda o: find(o, "Deployment", comp("web"))["spec"]["template"]["spec"]["topologySpreadConstraints"][0].pop("nodeTaintsPolicy")),
     ("grace period shorter than preStop + drain", "resilience",
      lambda o: api(o)["spec"]["template"]["spec"].update(terminationGracePeriodSeconds=20)),
     ("migrations only after install", "resilience",
