@@ -16,7 +16,8 @@
 # of those siblings to the released module of the same version instead.
 #
 # Idempotent: a second run with the same pins does nothing and takes < 1 s.
-# Usage: build.sh [component...]   (components: pause k8s containerd etcd coredns kube-router knp)
+# Usage: build.sh [component...]   (components: pause k8s containerd etcd coredns kube-router knp
+#   cnpg barman-plugin metrics-server traefik garage; images: the container images, see images/build-platform-images.sh)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -181,6 +182,73 @@ require github.com/cloudnativelabs/kube-router/v2 $v"
     -o "$BIN/kube-router" github.com/cloudnativelabs/kube-router/v2/cmd/kube-router
 }
 
+# modsrc <module@version> <dir>: upstream's own module, copied writable, so that
+# its go.mod (replace directives included) and go.sum drive the build exactly as
+# upstream's Makefile does. (`go install m/cmd/x@v` refuses modules with replace
+# directives and, for CloudNativePG, fails on the proxy's version list: 403.)
+modsrc() {
+  local dir
+  dir="$(cd "$OUT" && GOFLAGS=-modcacherw go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [[ -d "$dir" ]] || { echo "build.sh: go mod download $1 gave no directory" >&2; return 1; }
+  rm -rf "$OUT/src/$2"; mkdir -p "$OUT/src"
+  cp -r "$dir" "$OUT/src/$2"; chmod -R u+w "$OUT/src/$2"
+}
+# srcbuild <dir> <go build args...>: builds inside the copied module.
+srcbuild() {
+  local dir="$OUT/src/$1"; shift
+  (cd "$dir" && go build -trimpath "$@")
+}
+
+build_cnpg() {
+  local v="$CNPG_VERSION" m=github.com/cloudnative-pg/cloudnative-pg
+  done_already cnpg "$v" cnpg-manager && { log "CloudNativePG $v already built"; return; }
+  log "building the CloudNativePG operator $v (operator and instance manager: one binary)"
+  modsrc "$m@$v" cnpg
+  timed cnpg "$v" srcbuild cnpg -ldflags "-s -w -X $m/pkg/versions.buildVersion=${v#v} -X $m/pkg/versions.buildCommit=$v -X $m/pkg/versions.buildDate=$K8S_BUILD_DATE" \
+    -o "$BIN/cnpg-manager" ./cmd/manager
+}
+
+build_barman_plugin() {
+  local v="$BARMAN_PLUGIN_VERSION"
+  done_already barman-plugin "$v" barman-cloud-plugin && { log "Barman Cloud plugin $v already built"; return; }
+  log "building the Barman Cloud plugin $v (operator side and instance sidecar: one binary)"
+  modsrc "github.com/cloudnative-pg/plugin-barman-cloud@$v" barman-plugin
+  timed barman-plugin "$v" srcbuild barman-plugin -ldflags "-s -w" -o "$BIN/barman-cloud-plugin" ./cmd/manager
+}
+
+build_metrics_server() {
+  local v="$METRICS_SERVER_VERSION"
+  done_already metrics-server "$v" metrics-server && { log "metrics-server $v already built"; return; }
+  log "building metrics-server $v"
+  modsrc "sigs.k8s.io/metrics-server@$v" metrics-server
+  timed metrics-server "$v" srcbuild metrics-server -ldflags "-s -w -X k8s.io/client-go/pkg/version.gitVersion=$v" \
+    -o "$BIN/metrics-server" ./cmd/metrics-server
+}
+
+build_traefik() {
+  local v="$TRAEFIK_VERSION" m=github.com/traefik/traefik/v3
+  done_already traefik "$v" traefik && { log "Traefik $v already built"; return; }
+  log "building Traefik $v"
+  modsrc "$m@$v" traefik
+  timed traefik "$v" srcbuild traefik -ldflags "-s -w -X $m/pkg/version.Version=$v -X $m/pkg/version.BuildDate=$K8S_BUILD_DATE" \
+    -o "$BIN/traefik" ./cmd/traefik
+}
+
+# Garage, the lab's S3 backup store (ansible/roles/backup_store), from crates.io
+# with its own Cargo.lock (--locked). ~8 min on 2 cores; the target dir is deleted after.
+build_garage() {
+  local v="$GARAGE_VERSION"
+  done_already garage "$v" garage && { log "Garage $v already built"; return; }
+  command -v cargo >/dev/null || { echo "build.sh: Garage needs cargo (rustup or apt-get install cargo)" >&2; return 1; }
+  log "building Garage $v (cargo install --locked)"
+  timed garage "$v" cargo_garage "$v"
+}
+cargo_garage() {
+  CARGO_TARGET_DIR="$OUT/cargo-target" cargo install --quiet --locked --root "$OUT/cargo" garage --version "$1"
+  cp "$OUT/cargo/bin/garage" "$BIN/garage"
+  rm -rf "$OUT/cargo-target"
+}
+
 # Our pause program (the sandbox image's only file): static, seconds to build.
 build_pause() {
   local sum
@@ -193,17 +261,20 @@ BUILT=0
 components=("$@")
 # knp is not built by default: this kernel lacks nft "queue" (CONFIG_NFT_QUEUE),
 # which it needs (docs/runbooks/k8s-local.md); kube-router enforces policies instead.
-[[ ${#components[@]} -gt 0 ]] || components=(pause etcd containerd coredns kube-router k8s)
+[[ ${#components[@]} -gt 0 ]] || components=(pause etcd containerd coredns kube-router k8s cnpg barman-plugin metrics-server traefik garage)
 for c in "${components[@]}"; do
   case "$c" in
     pause|k8s|containerd|etcd|coredns|knp) "build_$c" ;;
     kube-router) build_kube_router ;;
-    *) echo "build.sh: unknown component $c (pause k8s containerd etcd coredns kube-router knp)" >&2; exit 2 ;;
+    cnpg|traefik|garage) "build_$c" ;;
+    barman-plugin) build_barman_plugin ;;
+    metrics-server) build_metrics_server ;;
+    *) echo "build.sh: unknown component $c (pause k8s containerd etcd coredns kube-router knp cnpg barman-plugin metrics-server traefik garage)" >&2; exit 2 ;;
   esac
 done
 if ((BUILT)); then
   # ~6 GB of build cache, useless once the binaries exist (a pin bump rebuilds
   # from the module cache in about the same time as a cold build anyway).
-  rm -rf "$GOCACHE"
+  rm -rf "$GOCACHE" "$OUT/src"
 fi
 log "done; binaries in ${BIN#"$ROOT"/}; build times in ${OUT#"$ROOT"/}/build-times.txt"

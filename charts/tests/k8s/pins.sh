@@ -13,3 +13,16 @@ ETCD_VERSION=v3.6.16        # go.etcd.io/etcd/server/v3 (k8s 1.34 ships with etc
 COREDNS_VERSION=v1.15.0     # github.com/coredns/coredns
 KNP_VERSION=v0.8.0          # sigs.k8s.io/kube-network-policies (needs nft queue: not in this kernel)
 KUBE_ROUTER_VERSION=v2.1.0  # github.com/cloudnativelabs/kube-router/v2 (NetworkPolicy via iptables+ipset; newest the proxy lists)
+
+# --- issue #13: the platform's operators, built from upstream's own module (its go.mod and
+# go.sum, replace directives included) copied writable under .cache/k8s/src: the proxy
+# serves them, `go install pkg@version` refuses the ones with replace directives.
+# The versions the charts' CRD schemas are validated against come from one place,
+# charts/tests/setup.sh; these read them so the two never disagree.
+pin_from_setup() { sed -n "s/^$1=\([^ ]*\).*/\1/p" "$(dirname "${BASH_SOURCE[0]}")/../setup.sh"; }
+CNPG_VERSION="$(pin_from_setup CNPG_VERSION)"                    # github.com/cloudnative-pg/cloudnative-pg (operator + instance manager)
+BARMAN_PLUGIN_VERSION="$(pin_from_setup BARMAN_PLUGIN_VERSION)"  # github.com/cloudnative-pg/plugin-barman-cloud
+TRAEFIK_VERSION="$(pin_from_setup TRAEFIK_VERSION)"              # github.com/traefik/traefik/v3
+METRICS_SERVER_VERSION=v0.8.0  # sigs.k8s.io/metrics-server
+LOCAL_PATH_VERSION=v0.0.30     # github.com/rancher/local-path-provisioner (K3s's storage class "local-path")
+GARAGE_VERSION=2.5.0           # crates.io garage (cargo install --locked), the lab's backup store

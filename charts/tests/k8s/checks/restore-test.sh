@@ -42,7 +42,7 @@ EOF2
 "$HELM" template dhakacart-data "$K8S_ROOT/charts/dhakacart-data" -n "$NS" \
   --set postgres.backup.enabled=true --set postgres.backup.restoreTest.readyTimeoutSeconds=60 \
   --set postgres.backup.restoreTest.image.repository="${API_IMAGE%:*}" --set postgres.backup.restoreTest.image.tag="${API_IMAGE##*:}" \
-  --set "networkPolicy.kubeAPIServer.cidrs={$K8S_NODE_IP/32}" --set networkPolicy.kubeAPIServer.port="$K8S_API_PORT" \
+  --set "networkPolicy.kubeAPIServer.cidrs={$(k8s_api_cidrs)}" --set networkPolicy.kubeAPIServer.port="$K8S_API_PORT" \
   --show-only templates/postgres-restore-test.yaml --show-only templates/networkpolicy.yaml \
   | kubectl -n "$NS" apply -f - >/dev/null
 

@@ -7,13 +7,13 @@
 #   web      base + nginx config for uid 101 / read-only root + web/dist
 #   data     base only: PostgreSQL and Redis for the in-cluster stand-ins
 # Same intent as services/api/Dockerfile and web/Dockerfile (non-root, read-only
-# root FS), not the same bytes. Needs root, the API and storefront built
-# (npm run build), and a cluster started by up.sh.
+# root FS), not the same bytes. Needs root and the API and storefront built
+# (npm run build); the archives stay in .cache/k8s/images for nodes that boot later.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../env.sh"
 ROOTFS="$K8S_OUT/rootfs"
-IMG="$K8S_OUT/app-images"
+IMG="$K8S_IMAGES"
 MIRROR="${DC_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 APP_TAG="${APP_TAG:-local}"
 mkdir -p "$ROOTFS" "$IMG"
@@ -89,6 +89,6 @@ python3 "$K8S_HERE/images/oci_image.py" --name "dhakacart.local/dhakacart/web:$A
   --out "$IMG/web.tar" --user 101:101 --cmd '["nginx", "-g", "daemon off;"]'
 python3 "$K8S_HERE/images/oci_image.py" --name "dhakacart.local/dhakacart/data:$APP_TAG" --root "$base" \
   --out "$IMG/data.tar"
-for t in api web data; do k8s_ctr images import "$IMG/$t.tar" 2>&1 | grep -v DEPRECATION | tail -1; done
-rm -f "$IMG"/*.tar
+# Every node that is on gets them now; a node that boots later imports them itself.
+k8s_import_everywhere "$IMG/api.tar" "$IMG/web.tar" "$IMG/data.tar"
 k8s_log "images built and imported in $(($(date +%s) - START)) s"
