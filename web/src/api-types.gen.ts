@@ -11,72 +11,7 @@ export interface paths {
       cookie?: never;
     };
     /** List and search products (keyset pagination) */
-    get: {
-      parameters: {
-        query?: {
-          q?: string;
-          category?: string;
-          brand?: string[];
-          minPrice?: number;
-          maxPrice?: number;
-          inStock?: boolean;
-          featured?: boolean;
-          discounted?: boolean;
-          sort?: 'relevance' | 'price_asc' | 'price_desc' | 'newest' | 'name_asc';
-          limit?: number;
-          cursor?: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                id: number;
-                slug: string;
-                name: string;
-                brand: string;
-                category: string;
-                /** @description amount in poisha (1 BDT = 100 poisha) */
-                pricePoisha: number;
-                compareAtPoisha: number | null;
-                stock: number;
-                inStock: boolean;
-                featured: boolean;
-                image: string | null;
-              }[];
-              nextCursor: string | null;
-            };
-          };
-        };
-        /** @description Default Response */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['def-0'];
-          };
-        };
-        /** @description Default Response */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['def-0'];
-          };
-        };
-      };
-    };
+    get: operations['listProducts'];
     put?: never;
     post?: never;
     delete?: never;
@@ -93,67 +28,7 @@ export interface paths {
       cookie?: never;
     };
     /** Product detail */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          slug: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              id: number;
-              sku: string;
-              slug: string;
-              name: string;
-              brand: string;
-              description: string;
-              specs: {
-                [key: string]: string;
-              };
-              /** @description amount in poisha (1 BDT = 100 poisha) */
-              pricePoisha: number;
-              compareAtPoisha: number | null;
-              stock: number;
-              inStock: boolean;
-              featured: boolean;
-              images: string[];
-              category: {
-                slug: string;
-                name: string;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['def-0'];
-          };
-        };
-        /** @description Default Response */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['def-0'];
-          };
-        };
-      };
-    };
+    get: operations['getProduct'];
     put?: never;
     post?: never;
     delete?: never;
@@ -459,66 +334,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Exchange a refresh token for a new access token and a new refresh token (rotation) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            refreshToken: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              accessToken: string;
-              /** @description seconds */
-              accessTokenExpiresIn: number;
-              refreshToken: string;
-              /** Format: date-time */
-              refreshTokenExpiresAt: string;
-              user: {
-                /** Format: uuid */
-                id: string;
-                email: string;
-                name: string;
-                role: 'customer' | 'staff' | 'admin';
-              };
-              /** @description Keep it and send it with later logins to this account: a lockout caused by other people guessing the password does not apply to this device. */
-              deviceToken?: string;
-            };
-          };
-        };
-        /** @description Default Response */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['def-0'];
-          };
-        };
-        /** @description Default Response */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['def-0'];
-          };
-        };
-      };
-    };
+    post: operations['refreshSession'];
     delete?: never;
     options?: never;
     head?: never;
@@ -535,48 +351,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** End this session (revokes the refresh token family) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            refreshToken: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Default Response */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['def-0'];
-          };
-        };
-        /** @description Default Response */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['def-0'];
-          };
-        };
-      };
-    };
+    post: operations['logout'];
     delete?: never;
     options?: never;
     head?: never;
@@ -651,64 +426,7 @@ export interface paths {
       cookie?: never;
     };
     /** The current cart */
-    get: {
-      parameters: {
-        query?: never;
-        header?: {
-          'x-cart-id'?: string;
-        };
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              id: string | null;
-              items: {
-                productId: number;
-                slug: string;
-                name: string;
-                image: string | null;
-                /** @description amount in poisha (1 BDT = 100 poisha) */
-                unitPricePoisha: number;
-                quantity: number;
-                /** @description amount in poisha (1 BDT = 100 poisha) */
-                lineTotalPoisha: number;
-                stock: number;
-                available: boolean;
-              }[];
-              itemCount: number;
-              /** @description amount in poisha (1 BDT = 100 poisha) */
-              totalPoisha: number;
-            };
-          };
-        };
-        /** @description Default Response */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['def-0'];
-          };
-        };
-        /** @description Default Response */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['def-0'];
-          };
-        };
-      };
-    };
+    get: operations['getCart'];
     put?: never;
     post?: never;
     delete?: never;
@@ -726,72 +444,7 @@ export interface paths {
     };
     get?: never;
     /** Set the quantity of a product in the cart (creates a guest cart when needed) */
-    put: {
-      parameters: {
-        query?: never;
-        header?: {
-          'x-cart-id'?: string;
-        };
-        path: {
-          productId: number;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            quantity: number;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              id: string | null;
-              items: {
-                productId: number;
-                slug: string;
-                name: string;
-                image: string | null;
-                /** @description amount in poisha (1 BDT = 100 poisha) */
-                unitPricePoisha: number;
-                quantity: number;
-                /** @description amount in poisha (1 BDT = 100 poisha) */
-                lineTotalPoisha: number;
-                stock: number;
-                available: boolean;
-              }[];
-              itemCount: number;
-              /** @description amount in poisha (1 BDT = 100 poisha) */
-              totalPoisha: number;
-            };
-          };
-        };
-        /** @description Default Response */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['def-0'];
-          };
-        };
-        /** @description Default Response */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['def-0'];
-          };
-        };
-      };
-    };
+    put: operations['setCartItem'];
     post?: never;
     /** Remove a product from the cart */
     delete: {
@@ -951,146 +604,7 @@ export interface paths {
      * Place an order for the contents of the cart and pay for it
      * @description Idempotent per Idempotency-Key: a retry with the same key and body returns the first result and never creates a second order. 402 means the payment was declined or timed out (stock is released, the cart is kept).
      */
-    post: {
-      parameters: {
-        query?: never;
-        header: {
-          'idempotency-key': string;
-        };
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            shipping: {
-              name: string;
-              phone: string;
-              address: string;
-              city: string;
-            };
-            payment: {
-              provider: 'bkash' | 'sslcommerz';
-              sandboxOutcome?: 'success' | 'decline' | 'timeout';
-            };
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: uuid */
-              id: string;
-              number: number;
-              status: 'pending_payment' | 'paid' | 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'payment_failed';
-              /** @description amount in poisha (1 BDT = 100 poisha) */
-              totalPoisha: number;
-              paymentProvider: string;
-              paymentReference: string | null;
-              failureCode: string | null;
-              shipping: {
-                name: string;
-                phone: string;
-                address: string;
-                city: string;
-              };
-              items: {
-                productId: number;
-                name: string;
-                /** @description amount in poisha (1 BDT = 100 poisha) */
-                unitPricePoisha: number;
-                quantity: number;
-                /** @description amount in poisha (1 BDT = 100 poisha) */
-                lineTotalPoisha: number;
-              }[];
-              /** Format: date-time */
-              createdAt: string;
-              /** Format: date-time */
-              updatedAt: string;
-            };
-          };
-        };
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: uuid */
-              id: string;
-              number: number;
-              status: 'pending_payment' | 'paid' | 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'payment_failed';
-              /** @description amount in poisha (1 BDT = 100 poisha) */
-              totalPoisha: number;
-              paymentProvider: string;
-              paymentReference: string | null;
-              failureCode: string | null;
-              shipping: {
-                name: string;
-                phone: string;
-                address: string;
-                city: string;
-              };
-              items: {
-                productId: number;
-                name: string;
-                /** @description amount in poisha (1 BDT = 100 poisha) */
-                unitPricePoisha: number;
-                quantity: number;
-                /** @description amount in poisha (1 BDT = 100 poisha) */
-                lineTotalPoisha: number;
-              }[];
-              /** Format: date-time */
-              createdAt: string;
-              /** Format: date-time */
-              updatedAt: string;
-            };
-          };
-        };
-        /** @description payment declined or timed out (PAYMENT_DECLINED, PAYMENT_TIMEOUT) */
-        402: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['def-0'];
-          };
-        };
-        /** @description OUT_OF_STOCK or CHECKOUT_IN_PROGRESS */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['def-0'];
-          };
-        };
-        /** @description Default Response */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['def-0'];
-          };
-        };
-        /** @description Default Response */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['def-0'];
-          };
-        };
-      };
-    };
+    post: operations['checkout'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1194,75 +708,7 @@ export interface paths {
       cookie?: never;
     };
     /** One of your orders */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: uuid */
-              id: string;
-              number: number;
-              status: 'pending_payment' | 'paid' | 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'payment_failed';
-              /** @description amount in poisha (1 BDT = 100 poisha) */
-              totalPoisha: number;
-              paymentProvider: string;
-              paymentReference: string | null;
-              failureCode: string | null;
-              shipping: {
-                name: string;
-                phone: string;
-                address: string;
-                city: string;
-              };
-              items: {
-                productId: number;
-                name: string;
-                /** @description amount in poisha (1 BDT = 100 poisha) */
-                unitPricePoisha: number;
-                quantity: number;
-                /** @description amount in poisha (1 BDT = 100 poisha) */
-                lineTotalPoisha: number;
-              }[];
-              /** Format: date-time */
-              createdAt: string;
-              /** Format: date-time */
-              updatedAt: string;
-            };
-          };
-        };
-        /** @description Default Response */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['def-0'];
-          };
-        };
-        /** @description Default Response */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['def-0'];
-          };
-        };
-      };
-    };
+    get: operations['getOrder'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1281,75 +727,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Cancel one of your orders before it ships; its stock is returned and the payment refunded */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Format: uuid */
-              id: string;
-              number: number;
-              status: 'pending_payment' | 'paid' | 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'payment_failed';
-              /** @description amount in poisha (1 BDT = 100 poisha) */
-              totalPoisha: number;
-              paymentProvider: string;
-              paymentReference: string | null;
-              failureCode: string | null;
-              shipping: {
-                name: string;
-                phone: string;
-                address: string;
-                city: string;
-              };
-              items: {
-                productId: number;
-                name: string;
-                /** @description amount in poisha (1 BDT = 100 poisha) */
-                unitPricePoisha: number;
-                quantity: number;
-                /** @description amount in poisha (1 BDT = 100 poisha) */
-                lineTotalPoisha: number;
-              }[];
-              /** Format: date-time */
-              createdAt: string;
-              /** Format: date-time */
-              updatedAt: string;
-            };
-          };
-        };
-        /** @description Default Response */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['def-0'];
-          };
-        };
-        /** @description Default Response */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['def-0'];
-          };
-        };
-      };
-    };
+    post: operations['cancelOrder'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2113,4 +1491,636 @@ export interface components {
   pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+  listProducts: {
+    parameters: {
+      query?: {
+        q?: string;
+        category?: string;
+        brand?: string[];
+        minPrice?: number;
+        maxPrice?: number;
+        inStock?: boolean;
+        featured?: boolean;
+        discounted?: boolean;
+        sort?: 'relevance' | 'price_asc' | 'price_desc' | 'newest' | 'name_asc';
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              id: number;
+              slug: string;
+              name: string;
+              brand: string;
+              category: string;
+              /** @description amount in poisha (1 BDT = 100 poisha) */
+              pricePoisha: number;
+              compareAtPoisha: number | null;
+              stock: number;
+              inStock: boolean;
+              featured: boolean;
+              image: string | null;
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Default Response */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+      /** @description Default Response */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+    };
+  };
+  getProduct: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: number;
+            sku: string;
+            slug: string;
+            name: string;
+            brand: string;
+            description: string;
+            specs: {
+              [key: string]: string;
+            };
+            /** @description amount in poisha (1 BDT = 100 poisha) */
+            pricePoisha: number;
+            compareAtPoisha: number | null;
+            stock: number;
+            inStock: boolean;
+            featured: boolean;
+            images: string[];
+            category: {
+              slug: string;
+              name: string;
+            };
+          };
+        };
+      };
+      /** @description Default Response */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+      /** @description Default Response */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+    };
+  };
+  refreshSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          refreshToken: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            accessToken: string;
+            /** @description seconds */
+            accessTokenExpiresIn: number;
+            refreshToken: string;
+            /** Format: date-time */
+            refreshTokenExpiresAt: string;
+            user: {
+              /** Format: uuid */
+              id: string;
+              email: string;
+              name: string;
+              role: 'customer' | 'staff' | 'admin';
+            };
+            /** @description Keep it and send it with later logins to this account: a lockout caused by other people guessing the password does not apply to this device. */
+            deviceToken?: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+      /** @description Default Response */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+    };
+  };
+  logout: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          refreshToken: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Default Response */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+      /** @description Default Response */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+    };
+  };
+  getCart: {
+    parameters: {
+      query?: never;
+      header?: {
+        'x-cart-id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string | null;
+            items: {
+              productId: number;
+              slug: string;
+              name: string;
+              image: string | null;
+              /** @description amount in poisha (1 BDT = 100 poisha) */
+              unitPricePoisha: number;
+              quantity: number;
+              /** @description amount in poisha (1 BDT = 100 poisha) */
+              lineTotalPoisha: number;
+              stock: number;
+              available: boolean;
+            }[];
+            itemCount: number;
+            /** @description amount in poisha (1 BDT = 100 poisha) */
+            totalPoisha: number;
+          };
+        };
+      };
+      /** @description Default Response */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+      /** @description Default Response */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+    };
+  };
+  setCartItem: {
+    parameters: {
+      query?: never;
+      header?: {
+        'x-cart-id'?: string;
+      };
+      path: {
+        productId: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          quantity: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string | null;
+            items: {
+              productId: number;
+              slug: string;
+              name: string;
+              image: string | null;
+              /** @description amount in poisha (1 BDT = 100 poisha) */
+              unitPricePoisha: number;
+              quantity: number;
+              /** @description amount in poisha (1 BDT = 100 poisha) */
+              lineTotalPoisha: number;
+              stock: number;
+              available: boolean;
+            }[];
+            itemCount: number;
+            /** @description amount in poisha (1 BDT = 100 poisha) */
+            totalPoisha: number;
+          };
+        };
+      };
+      /** @description Default Response */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+      /** @description Default Response */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+    };
+  };
+  checkout: {
+    parameters: {
+      query?: never;
+      header: {
+        'idempotency-key': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          shipping: {
+            name: string;
+            phone: string;
+            address: string;
+            city: string;
+          };
+          payment: {
+            provider: 'bkash' | 'sslcommerz';
+            sandboxOutcome?: 'success' | 'decline' | 'timeout';
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            number: number;
+            status: 'pending_payment' | 'paid' | 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'payment_failed';
+            /** @description amount in poisha (1 BDT = 100 poisha) */
+            totalPoisha: number;
+            paymentProvider: string;
+            paymentReference: string | null;
+            failureCode: string | null;
+            shipping: {
+              name: string;
+              phone: string;
+              address: string;
+              city: string;
+            };
+            items: {
+              productId: number;
+              name: string;
+              /** @description amount in poisha (1 BDT = 100 poisha) */
+              unitPricePoisha: number;
+              quantity: number;
+              /** @description amount in poisha (1 BDT = 100 poisha) */
+              lineTotalPoisha: number;
+            }[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            number: number;
+            status: 'pending_payment' | 'paid' | 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'payment_failed';
+            /** @description amount in poisha (1 BDT = 100 poisha) */
+            totalPoisha: number;
+            paymentProvider: string;
+            paymentReference: string | null;
+            failureCode: string | null;
+            shipping: {
+              name: string;
+              phone: string;
+              address: string;
+              city: string;
+            };
+            items: {
+              productId: number;
+              name: string;
+              /** @description amount in poisha (1 BDT = 100 poisha) */
+              unitPricePoisha: number;
+              quantity: number;
+              /** @description amount in poisha (1 BDT = 100 poisha) */
+              lineTotalPoisha: number;
+            }[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description payment declined or timed out (PAYMENT_DECLINED, PAYMENT_TIMEOUT) */
+      402: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+      /** @description OUT_OF_STOCK or CHECKOUT_IN_PROGRESS */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+      /** @description Default Response */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+      /** @description Default Response */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+    };
+  };
+  getOrder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            number: number;
+            status: 'pending_payment' | 'paid' | 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'payment_failed';
+            /** @description amount in poisha (1 BDT = 100 poisha) */
+            totalPoisha: number;
+            paymentProvider: string;
+            paymentReference: string | null;
+            failureCode: string | null;
+            shipping: {
+              name: string;
+              phone: string;
+              address: string;
+              city: string;
+            };
+            items: {
+              productId: number;
+              name: string;
+              /** @description amount in poisha (1 BDT = 100 poisha) */
+              unitPricePoisha: number;
+              quantity: number;
+              /** @description amount in poisha (1 BDT = 100 poisha) */
+              lineTotalPoisha: number;
+            }[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+      /** @description Default Response */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+    };
+  };
+  cancelOrder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            number: number;
+            status: 'pending_payment' | 'paid' | 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'payment_failed';
+            /** @description amount in poisha (1 BDT = 100 poisha) */
+            totalPoisha: number;
+            paymentProvider: string;
+            paymentReference: string | null;
+            failureCode: string | null;
+            shipping: {
+              name: string;
+              phone: string;
+              address: string;
+              city: string;
+            };
+            items: {
+              productId: number;
+              name: string;
+              /** @description amount in poisha (1 BDT = 100 poisha) */
+              unitPricePoisha: number;
+              quantity: number;
+              /** @description amount in poisha (1 BDT = 100 poisha) */
+              lineTotalPoisha: number;
+            }[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+      /** @description Default Response */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['def-0'];
+        };
+      };
+    };
+  };
+}

@@ -11,7 +11,9 @@ import { startServerProcess } from './helpers/server-process.js';
 /**
  * Schemathesis generates requests from our own OpenAPI document, valid and
  * invalid, as an admin (so every route is reachable), against the real server
- * process. Pass = no 5xx, and every response matches the status codes, content
+ * process; its stateful phase follows the document's links (a page's nextCursor
+ * into the next list call, a cart into checkout, an order into its cancel, a
+ * session into refresh and logout) and mutates what it carries over. Pass = no 5xx, and every response matches the status codes, content
  * types and schemas the document promises; invalid input is always rejected.
  */
 const schemathesis = join(import.meta.dirname, '..', '..', '..', '.cache', 'venv', 'bin', 'schemathesis');
@@ -49,7 +51,7 @@ t.test('fuzzing the whole API from its OpenAPI document', async (t) => {
     '--checks',
     'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection',
     '--phases',
-    'examples,coverage,fuzzing',
+    'examples,coverage,fuzzing,stateful',
     '--max-time',
     String(budgetSeconds),
     '--workers',
@@ -73,6 +75,7 @@ t.test('fuzzing the whole API from its OpenAPI document', async (t) => {
     output += d;
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (process.env.FUZZ_VERBOSE) console.log(output);
   const summary = output.split('\n').slice(-40).join('\n');
   t.equal(code, 0, `schemathesis found no failures\n${code === 0 ? summary.split('\n').slice(-8).join('\n') : output.slice(-12_000)}`);
   t.match(output, /(\d+) passed/, 'operations were exercised');

@@ -29,6 +29,12 @@ const Session = Type.Object({
 const DeviceToken = Type.String({ minLength: 20, maxLength: 200, pattern: '^[A-Za-z0-9_.-]+$' });
 const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 20, maxLength: 200 }) }, { additionalProperties: false });
 
+/** From a session to what a client does with it next: rotate the refresh token, or end the session. */
+const sessionLinks = {
+  refresh: { operationId: 'refreshSession', requestBody: { refreshToken: '$response.body#/refreshToken' } },
+  logout: { operationId: 'logout', requestBody: { refreshToken: '$response.body#/refreshToken' } },
+};
+
 const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 export default async function authRoutes(app: FastifyInstance) {
@@ -63,6 +69,7 @@ export default async function authRoutes(app: FastifyInstance) {
         ),
         response: { 201: Session },
       },
+      links: { 201: sessionLinks },
     },
     async (request, reply) => {
       const body = request.body as { email: string; password: string; name: string; guestCartId?: string };
@@ -102,6 +109,7 @@ export default async function authRoutes(app: FastifyInstance) {
         ),
         response: { 200: Session },
       },
+      links: { 200: sessionLinks },
     },
     async (request) => {
       const body = request.body as { email: string; password: string; guestCartId?: string; deviceToken?: string };
@@ -131,9 +139,11 @@ export default async function authRoutes(app: FastifyInstance) {
       schema: {
         tags: ['auth'],
         summary: 'Exchange a refresh token for a new access token and a new refresh token (rotation)',
+        operationId: 'refreshSession',
         body: RefreshBody,
         response: { 200: Session },
       },
+      links: { 200: sessionLinks },
     },
     async (request) => {
       const { userId, next } = await app.refreshTokens.rotate((request.body as { refreshToken: string }).refreshToken);
@@ -150,6 +160,7 @@ export default async function authRoutes(app: FastifyInstance) {
       schema: {
         tags: ['auth'],
         summary: 'End this session (revokes the refresh token family)',
+        operationId: 'logout',
         body: RefreshBody,
         response: { 204: Type.Null() },
       },

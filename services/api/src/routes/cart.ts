@@ -35,8 +35,10 @@ function owner(request: FastifyRequest): CartOwner {
 export default async function cartRoutes(app: FastifyInstance) {
   const common = { tags: ['cart'], headers: GuestHeader, response: { 200: CartSchema } };
 
-  app.get('/', { config: { access: 'optional' }, schema: { ...common, summary: 'The current cart' } }, async (request) =>
-    getCart(app.db, owner(request)),
+  app.get(
+    '/',
+    { config: { access: 'optional' }, schema: { ...common, summary: 'The current cart', operationId: 'getCart' } },
+    async (request) => getCart(app.db, owner(request)),
   );
 
   app.put(
@@ -46,8 +48,15 @@ export default async function cartRoutes(app: FastifyInstance) {
       schema: {
         ...common,
         summary: 'Set the quantity of a product in the cart (creates a guest cart when needed)',
+        operationId: 'setCartItem',
         params: ProductParam,
         body: Type.Object({ quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY_PER_ITEM }) }, { additionalProperties: false }),
+      },
+      links: {
+        200: {
+          cart: { operationId: 'getCart', parameters: { 'x-cart-id': '$response.body#/id' } },
+          checkout: { operationId: 'checkout' },
+        },
       },
     },
     async (request) => {

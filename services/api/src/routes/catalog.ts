@@ -64,8 +64,21 @@ export default async function catalogRoutes(app: FastifyInstance) {
       schema: {
         tags: ['catalog'],
         summary: 'List and search products (keyset pagination)',
+        operationId: 'listProducts',
         querystring: ListQuerySchema,
         response: { 200: Type.Object({ items: Type.Array(ProductSummary), nextCursor: Nullable(Type.String()) }) },
+      },
+      // OpenAPI links: how a client (and the fuzzer's stateful phase) goes from one answer to the next call.
+      links: {
+        200: {
+          nextPage: {
+            operationId: 'listProducts',
+            description:
+              'The next page: the same query with cursor=nextCursor (a cursor only works with the sort and filters it came from)',
+            parameters: { cursor: '$response.body#/nextCursor' },
+          },
+          firstProduct: { operationId: 'getProduct', parameters: { slug: '$response.body#/items/0/slug' } },
+        },
       },
     },
     async (request, reply) => {
@@ -82,6 +95,7 @@ export default async function catalogRoutes(app: FastifyInstance) {
       schema: {
         tags: ['catalog'],
         summary: 'Product detail',
+        operationId: 'getProduct',
         params: Type.Object({ slug: Slug }),
         response: { 200: ProductDetail },
       },

@@ -36,6 +36,7 @@ export default async function checkoutRoutes(app: FastifyInstance) {
       schema: {
         tags: ['checkout'],
         summary: 'Place an order for the contents of the cart and pay for it',
+        operationId: 'checkout',
         description:
           'Idempotent per Idempotency-Key: a retry with the same key and body returns the first result and never creates a second order. ' +
           '402 means the payment was declined or timed out (stock is released, the cart is kept).',
@@ -47,6 +48,12 @@ export default async function checkoutRoutes(app: FastifyInstance) {
           200: OrderSchema,
           402: { $ref: 'ErrorResponse#', description: 'payment declined or timed out (PAYMENT_DECLINED, PAYMENT_TIMEOUT)' },
           409: { $ref: 'ErrorResponse#', description: 'OUT_OF_STOCK or CHECKOUT_IN_PROGRESS' },
+        },
+      },
+      links: {
+        201: {
+          order: { operationId: 'getOrder', parameters: { id: '$response.body#/id' } },
+          cancel: { operationId: 'cancelOrder', parameters: { id: '$response.body#/id' } },
         },
       },
     },

@@ -38,6 +38,7 @@ export default async function orderRoutes(app: FastifyInstance) {
       schema: {
         tags: ['orders'],
         summary: 'One of your orders',
+        operationId: 'getOrder',
         security,
         params: Type.Object({ id: Uuid }),
         response: { 200: OrderSchema },
@@ -58,6 +59,7 @@ export default async function orderRoutes(app: FastifyInstance) {
       schema: {
         tags: ['orders'],
         summary: 'Cancel one of your orders before it ships; its stock is returned and the payment refunded',
+        operationId: 'cancelOrder',
         security,
         params: Type.Object({ id: Uuid }),
         response: { 200: OrderSchema },
