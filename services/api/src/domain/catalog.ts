@@ -59,7 +59,7 @@ const VALID_SORT_KEY: Record<SortOrder, (v: unknown) => boolean> = {
   relevance: (v) => typeof v === 'string' && DECIMAL.test(v),
   price_asc: (v) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 1e12,
   price_desc: (v) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 1e12,
-  newest: (v) => typeof v === 'string' && ISO_INSTANT.test(v) && new Date(v).toISOString() === v,
+  newest: (v) => typeof v === 'string' && ISO_INSTANT.test(v) && !Number.isNaN(Date.parse(v)) && new Date(v).toISOString() === v,
   name_asc: (v) => typeof v === 'string' && v.length <= 200 && !v.includes('\u0000') && v.isWellFormed(),
 };
 
