@@ -634,15 +634,57 @@ def check_versions(f: Facts, lab, site, lab_ansible) -> list[str]:
     sp = f.setup_pins
     if v["helm_version"] != sp.get("HELM_VERSION"):
         p.append(f"Ansible installs helm {v['helm_version']}, the charts are checked with {sp.get('HELM_VERSION')}")
+    # One version per component: what the lab installs is exactly what the checks read.
+    charts = v["platform_charts"]
     for release, pin in (("cert-manager", "CERT_MANAGER_VERSION"), ("cnpg", "CNPG_VERSION"),
-                         ("plugin-barman-cloud", "BARMAN_PLUGIN_VERSION")):
-        got = v["platform_charts"][release].get("app_version")
-        if version_tuple(str(got))[:2] != version_tuple(sp.get(pin, "0"))[:2]:
-            p.append(f"Ansible's {release} runs {got}; the charts are validated against CRDs of {sp.get(pin)}")
+                         ("plugin-barman-cloud", "BARMAN_PLUGIN_VERSION"), ("metallb", "METALLB_VERSION"),
+                         ("kube-prometheus-stack", "PROM_OPERATOR_VERSION")):
+        got = charts[release].get("app_version")
+        if got != sp.get(pin):
+            p.append(f"Ansible's {release} runs {got}; the checks use {pin}={sp.get(pin)} (charts/tests/setup.sh)")
+    if "v" + str(charts["metallb"]["version"]) != sp.get("METALLB_VERSION"):
+        p.append(f"Ansible installs MetalLB chart {charts['metallb']['version']}; its CRDs and chart are checked "
+                 f"at {sp.get('METALLB_VERSION')}")
+    # K3s's Traefik: the proxy serves neither its image version nor its chart, so the
+    # checks use the nearest it serves; they must keep the same Traefik minor, and
+    # the chart must have the values layout the HelmChartConfig uses (>= v39).
+    k3s_traefik, checked = version_tuple(v["k3s_traefik_version"]), version_tuple(sp.get("TRAEFIK_VERSION", "0"))
+    if k3s_traefik[:2] != checked[:2]:
+        p.append(f"K3s {v['k3s_version']} ships Traefik {v['k3s_traefik_version']}; its CRDs are checked at "
+                 f"{sp.get('TRAEFIK_VERSION')} (another minor)")
+    upstream_chart = str(v["k3s_traefik_chart"]).rpartition("+up")[2]
+    for what, chart in (("K3s's packaged", upstream_chart), ("the checked", sp.get("TRAEFIK_CHART_VERSION", "0"))):
+        if version_tuple(chart)[0] < 39:
+            p.append(f"{what} Traefik chart {chart} predates v39: ports.<name>.http.redirections is unknown to it")
     uses_new_retry = any("retryNonIdempotentMethod" in (o["spec"].get("retry") or {}) for o in by_kind(lab, "Middleware"))
-    if uses_new_retry and version_tuple(v["k3s_traefik_version"]) < (3, 7):
+    if uses_new_retry and k3s_traefik < (3, 7):
         p.append(f"K3s {v['k3s_version']} ships Traefik {v['k3s_traefik_version']}; the Retry middleware's "
                  "retryNonIdempotentMethod needs >= 3.7")
+    # What setup.sh fetched is what it pins (a stale .cache fails here, not in the lab).
+    cache = os.path.join(f.repo, ".cache", "charts")
+    for where, pin, mod in (("crds/cloudnative-pg", "CNPG_VERSION", "github.com/cloudnative-pg/cloudnative-pg"),
+                            ("crds/barman-cloud", "BARMAN_PLUGIN_VERSION", "github.com/cloudnative-pg/plugin-barman-cloud"),
+                            ("crds/cert-manager", "CERT_MANAGER_VERSION", "github.com/cert-manager/cert-manager"),
+                            ("crds/prometheus-operator", "PROM_OPERATOR_VERSION", "github.com/prometheus-operator/prometheus-operator"),
+                            ("crds/traefik", "TRAEFIK_VERSION", "github.com/traefik/traefik/v3"),
+                            ("crds/metallb", "METALLB_VERSION", "go.universe.tf/metallb"),
+                            ("upstream/metallb", "METALLB_VERSION", "go.universe.tf/metallb"),
+                            ("upstream/traefik", "TRAEFIK_CHART_VERSION", "github.com/traefik/traefik-helm-chart")):
+        src = os.path.join(cache, where, "SOURCE")
+        got = open(src).read().strip() if os.path.exists(src) else "nothing"
+        if got.replace("+incompatible", "") != f"{mod}@{sp.get(pin)}":
+            p.append(f".cache/charts/{where} holds {got}, setup.sh pins {mod}@{sp.get(pin)}: run bash charts/tests/setup.sh")
+    # The docs name the same versions.
+    helm_md = open(os.path.join(f.repo, "docs", "runbooks", "helm.md")).read()
+    versions_line = next((line for line in helm_md.splitlines() if line.startswith("helm v")), "")
+    for pin in ("HELM_VERSION", "CNPG_VERSION", "BARMAN_PLUGIN_VERSION", "CERT_MANAGER_VERSION", "PROM_OPERATOR_VERSION",
+                "TRAEFIK_VERSION", "TRAEFIK_CHART_VERSION", "METALLB_VERSION"):
+        if sp.get(pin) not in versions_line:
+            p.append(f"docs/runbooks/helm.md 'Versions' does not name {pin}={sp.get(pin)}")
+    cluster_md = open(os.path.join(f.repo, "docs", "runbooks", "cluster.md")).read()
+    for key in ("k3s_version", "k3s_traefik_version", "k3s_traefik_chart"):
+        if str(v[key]) not in cluster_md:
+            p.append(f"docs/runbooks/cluster.md does not name {key} {v[key]}")
     k8s = version_tuple(v["k3s_version"])
     for d in ("dhakacart", "dhakacart-data"):
         kv = read_yaml(os.path.join(f.repo, "charts", d, "Chart.yaml")).get("kubeVersion", "")
@@ -742,6 +784,14 @@ SEEDED = [
     ("an image pin that reaches no container", check_site_values,
      {"vars": {"app_deploy_images": ["api", "web", "postgres", "redis"]}}),
     ("K3s with a Traefik older than 3.7", check_versions, {"vars": {"k3s_traefik_version": "v3.3.6"}}),
+    ("MetalLB chart 0.15.2 while its CRDs are checked at v0.16.2", check_versions,
+     {"facts": lambda f: f.vars["platform_charts"]["metallb"].update(version="0.15.2", app_version="v0.15.2")}),
+    ("CNPG operator a patch release apart from the CRDs checked", check_versions,
+     {"facts": lambda f: f.vars["platform_charts"]["cnpg"].update(app_version="v1.30.1")}),
+    ("K3s packaging a Traefik chart older than v39 (ports.web.redirections layout)", check_versions,
+     {"vars": {"k3s_traefik_chart": "38.0.201+up38.0.2"}}),
+    ("setup.sh's Traefik CRDs of another minor than K3s's Traefik", check_versions,
+     {"facts": lambda f: f.setup_pins.update(TRAEFIK_VERSION="v3.6.12")}),
     ("Ansible's helm differs from the one the charts are checked with", check_versions, {"vars": {"helm_version": "v4.1.0"}}),
 ]
 

@@ -15,15 +15,24 @@ export GOMODCACHE="$ROOT/.cache/go/mod" GOCACHE="$ROOT/.cache/go/build"
 export GOFLAGS="-modcacherw" GO111MODULE=on
 
 # --- pins (bump together with docs/runbooks/helm.md "Versions") -------------
+# The operators' versions are the ones the lab runs: ansible's versions.yml names
+# the same app_version for each chart, and check_contract.py fails when the two
+# differ (charts/tests/k8s/pins.sh reads CNPG, Barman and Traefik from here too).
 HELM_VERSION=v4.3.1
 CNPG_VERSION=v1.30.0              # github.com/cloudnative-pg/cloudnative-pg
 BARMAN_PLUGIN_VERSION=v0.15.0     # github.com/cloudnative-pg/plugin-barman-cloud
 CERT_MANAGER_VERSION=v1.21.2      # github.com/cert-manager/cert-manager
 PROM_OPERATOR_VERSION=v0.85.0     # github.com/prometheus-operator/prometheus-operator (newest the proxy serves)
+# K3s packages Traefik (versions.yml k3s_traefik_version, v3.7.8); the proxy serves
+# no v3.7.8, so the CRDs come from the newest 3.7 it serves (same minor: checked).
 TRAEFIK_VERSION=v3.7.13           # github.com/traefik/traefik/v3
-METALLB_VERSION=v0.16.2           # go.universe.tf/metallb
+# K3s's packaged Traefik chart (versions.yml k3s_traefik_chart, 40.1.x) is not served
+# either (v40.x: 403); the only version the proxy lists is v41.6.0, whose values schema
+# for every key the lab sets is the one of 40.1.0 (docs/decisions/0300-node-failure.md).
+TRAEFIK_CHART_VERSION=v41.6.0     # github.com/traefik/traefik-helm-chart (+incompatible)
+METALLB_VERSION=v0.16.2           # go.universe.tf/metallb (CRDs and the chart the lab installs)
 
-PINS="helm=$HELM_VERSION cnpg=$CNPG_VERSION barman=$BARMAN_PLUGIN_VERSION cm=$CERT_MANAGER_VERSION po=$PROM_OPERATOR_VERSION traefik=$TRAEFIK_VERSION metallb=$METALLB_VERSION"
+PINS="helm=$HELM_VERSION cnpg=$CNPG_VERSION barman=$BARMAN_PLUGIN_VERSION cm=$CERT_MANAGER_VERSION po=$PROM_OPERATOR_VERSION traefik=$TRAEFIK_VERSION traefik-chart=$TRAEFIK_CHART_VERSION metallb=$METALLB_VERSION"
 STAMP="$TOOLS/.stamp"
 if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$PINS" && -x "$TOOLS/bin/helm" ]]; then
   echo "charts/tests/setup.sh: tools already installed ($PINS)"
@@ -66,6 +75,20 @@ copy_crds cert-manager  "github.com/cert-manager/cert-manager@$CERT_MANAGER_VERS
 copy_crds prometheus-operator "github.com/prometheus-operator/prometheus-operator@$PROM_OPERATOR_VERSION" 'example/prometheus-operator-crd/monitoring.coreos.com_*.yaml'
 copy_crds traefik       "github.com/traefik/traefik/v3@$TRAEFIK_VERSION" 'docs/content/reference/dynamic-configuration/kubernetes-crd-definition-v1.yml'
 copy_crds metallb       "go.universe.tf/metallb@$METALLB_VERSION" 'config/crd/bases/metallb.io_*.yaml'
+
+# --- upstream charts whose values the lab sets, to render with those values ----
+# MetalLB's chart ships inside its module; Traefik's chart (which K3s packages)
+# is served as github.com/traefik/traefik-helm-chart.
+copy_chart() { # name module@version path-in-module
+  local dir; dir="$(module_dir "$2")"
+  [[ -n "$dir" && -f "$dir/$3/Chart.yaml" ]] || { echo "setup.sh: no chart $3 in $2" >&2; exit 1; }
+  rm -rf "$TOOLS/upstream/$1"; mkdir -p "$TOOLS/upstream"
+  cp -r "$dir/$3" "$TOOLS/upstream/$1"; chmod -R u+w "$TOOLS/upstream/$1"
+  echo "$2" >"$TOOLS/upstream/$1/SOURCE"
+  echo "  chart $1 from $2"
+}
+copy_chart metallb "go.universe.tf/metallb@$METALLB_VERSION" charts/metallb
+copy_chart traefik "github.com/traefik/traefik-helm-chart@$TRAEFIK_CHART_VERSION+incompatible" traefik
 
 echo "$PINS" >"$STAMP"
 echo "charts/tests/setup.sh: done"
