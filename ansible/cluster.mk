@@ -26,8 +26,8 @@ cluster-secrets: cluster-tools ## first-time secrets: encrypted vault file + pas
 
 cluster-up: cluster-tools ## create or start the 4 VMs and write the inventory and ssh config
 	@[ -f $(CLUSTER_STATE)/secrets.vault.yml ] || $(MAKE) --no-print-directory cluster-secrets
-	cd vagrant && vagrant up --provider=$(DC_PROVIDER)
-	cd vagrant && vagrant ssh-config > $(abspath $(CLUSTER_STATE))/ssh_config
+	cd vagrant && VAGRANT_EXPERIMENTAL=disks vagrant up --provider=$(DC_PROVIDER)
+	cd vagrant && VAGRANT_EXPERIMENTAL=disks vagrant ssh-config > $(abspath $(CLUSTER_STATE))/ssh_config
 
 cluster-provision: cluster-tools ## run ansible/playbooks/site.yml against the lab (TAGS=k3s,platform to narrow)
 	$(PLAYBOOK) ansible/playbooks/site.yml $(if $(TAGS),--tags $(TAGS)) $(ANSIBLE_ARGS)
@@ -40,7 +40,7 @@ cluster-reset: cluster-tools ## wipe K3s and all cluster data from the VMs, keep
 	$(PLAYBOOK) ansible/playbooks/site.yml
 
 cluster-destroy: ## destroy the VMs and the cluster state (keeps secrets, artifacts and the vault password)
-	-cd vagrant && vagrant destroy -f
+	-cd vagrant && VAGRANT_EXPERIMENTAL=disks vagrant destroy -f
 	rm -rf $(CLUSTER_STATE)/inventory.yml $(CLUSTER_STATE)/ssh_config $(CLUSTER_STATE)/kubeconfig
 
 kubeconfig: cluster-tools ## fetch the admin kubeconfig (API VIP) to .cache/cluster/kubeconfig
