@@ -1,10 +1,11 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { demoProductImages } from './images/vite-plugin.ts';
 
 // The API lives on the same origin under /v1 (nginx in the cluster, the test server and `make up` proxy it),
 // so the browser never needs CORS. `npm run dev` proxies to a local API.
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), demoProductImages()],
   build: {
     target: 'es2022',
     sourcemap: false,

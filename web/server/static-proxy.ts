@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
+import { DEMO_IMAGE_ROOT } from '../../services/api/src/seed/product-images.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -55,8 +56,10 @@ export function createStorefrontServer(options: { dist: string; apiUrl: string }
       return;
     }
     if (path.startsWith(dist) && existsSync(path) && statSync(path).isFile()) {
-      // Hashed asset names never change content: cache them for good; everything else revalidates.
-      const cache = url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+      // Hashed asset names and demo photos (in a folder named by a digest of the drawings) never change
+      // content: cache them for good; everything else revalidates.
+      const immutable = url.pathname.startsWith('/assets/') || url.pathname.startsWith(DEMO_IMAGE_ROOT);
+      const cache = immutable ? 'public, max-age=31536000, immutable' : 'no-cache';
       const headers = extname(path) === '.html' ? page : common;
       res.writeHead(200, { ...headers, 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': cache });
       res.end(readFileSync(path));

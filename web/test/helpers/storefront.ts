@@ -35,6 +35,8 @@ function sourceHash() {
   const hash = createHash('sha256').update('vite build, NODE_ENV=production');
   const files = [
     ...sourceFiles(join(webRoot, 'src')),
+    ...sourceFiles(join(webRoot, 'images')),
+    join(webRoot, '..', 'services', 'api', 'src', 'seed', 'product-images.ts'),
     join(webRoot, 'index.html'),
     join(webRoot, 'vite.config.ts'),
     join(webRoot, 'package.json'),

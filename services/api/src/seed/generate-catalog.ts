@@ -1,4 +1,5 @@
 import { LEAF_CATEGORIES, TOP_CATEGORIES } from './catalog-data.js';
+import { DEMO_IMAGE_FINISHES, type DemoImageFinish, demoImagePath } from './product-images.js';
 
 export interface SeedCategory {
   slug: string;
@@ -44,6 +45,40 @@ const skuPart = (s: string) =>
     .replace(/\+/g, 'P')
     .replace(/[^A-Z0-9]+/g, '')
     .slice(0, 14);
+/** The photo finish that looks like a product's colour (its first word: "Blue Flower", "Black Glass"). */
+const FINISH_OF_COLOUR: Record<string, DemoImageFinish> = {
+  black: 'graphite',
+  grey: 'graphite',
+  brown: 'graphite',
+  silver: 'silver',
+  white: 'silver',
+  ivory: 'silver',
+  blue: 'blue',
+  green: 'blue',
+  purple: 'blue',
+  red: 'red',
+};
+
+/** FNV-1a: a product without a colour gets the same finish on every machine. */
+function hash(text: string) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/**
+ * A product's photos: its category's drawing, first in the finish of its colour (a blue phone shows
+ * blue), then in the other finishes, `count` in all (at most one per finish).
+ */
+export function demoImagesFor(product: { slug: string; categorySlug: string; colour: string }, count: number): string[] {
+  const finishes = DEMO_IMAGE_FINISHES;
+  const own = FINISH_OF_COLOUR[product.colour.split(' ')[0]?.toLowerCase() ?? ''];
+  const first = own ? finishes.indexOf(own) : hash(product.slug) % finishes.length;
+  return Array.from({ length: Math.min(count, finishes.length) }, (_, i) =>
+    demoImagePath(product.categorySlug, finishes[(first + i) % finishes.length] as DemoImageFinish),
+  );
+}
+
 /** Shops price at ...99 or ...50 Taka; poisha are always whole Taka here. */
 const shopPrice = (taka: number) => (taka >= 1000 ? Math.round(taka / 50) * 50 - 1 : Math.round(taka / 10) * 10) * 100;
 
@@ -97,6 +132,13 @@ export function generateCatalog(seed = 2026): { categories: SeedCategory[]; prod
             const price = shopPrice(line.price * variant.factor * (0.97 + random() * 0.06));
             const discounted = random() < 0.2;
             const stockRoll = random();
+            const specs: Record<string, string> = {
+              Brand: brand,
+              Model: line.model,
+              ...leaf.specs(line.model, brand),
+              ...variant.specs,
+              ...(colour ? { Colour: colour } : {}),
+            };
             products.push({
               sku,
               slug,
@@ -108,17 +150,12 @@ export function generateCatalog(seed = 2026): { categories: SeedCategory[]; prod
                   /\s+/g,
                   ' ',
                 ),
-              specs: {
-                Brand: brand,
-                Model: line.model,
-                ...leaf.specs(line.model, brand),
-                ...variant.specs,
-                ...(colour ? { Colour: colour } : {}),
-              },
+              specs,
               pricePoisha: price,
               compareAtPoisha: discounted ? shopPrice((price / 100) * (1.08 + random() * 0.17)) : null,
               stock: stockRoll < 0.05 ? 0 : stockRoll < 0.15 ? 1 + Math.floor(random() * 5) : 5 + Math.floor(random() * 196),
-              images: Array.from({ length: 1 + Math.floor(random() * 4) }, (_, i) => `/images/products/${slug}-${i + 1}.webp`),
+              // The colour may come from the variant (earbuds in blue): the one in the specs is the product's.
+              images: demoImagesFor({ slug, categorySlug: leaf.slug, colour: specs.Colour ?? '' }, 1 + Math.floor(random() * 4)),
               featured: random() < 0.03,
             });
           }

@@ -1,17 +1,58 @@
 import pg from 'pg';
 import { hashPassword } from '../domain/passwords.js';
-import { generateCatalog } from './generate-catalog.js';
+import { generateCatalog, type SeedProduct } from './generate-catalog.js';
+import { isDemoImagePath } from './product-images.js';
 
 export interface SeedResult {
   categories: number;
   productsInserted: number;
   productsTotal: number;
+  /** Existing products whose demo photos were replaced by the current ones. */
+  photosRefreshed: number;
+}
+
+/** What the first seeds stored: /images/products/<slug>-<n>.webp, named after the product and never served. */
+function isFirstSeedImagePath(slug: string, path: string) {
+  const prefix = `/images/products/${slug}-`;
+  return path.startsWith(prefix) && /^[1-9]\d*\.webp$/.test(path.slice(prefix.length));
+}
+
+/**
+ * Products already in the database keep everything a re-seed would set, except demo photos: a product
+ * whose photos are all demo photos (of an earlier set, or the first seeds' paths) gets the current ones,
+ * so a database kept across upgrades (`make up` keeps .data/) shows pictures too. Photos an admin set,
+ * even one among demo photos, and an emptied list stay as they are; so does a row changed meanwhile.
+ */
+async function refreshDemoPhotos(client: pg.Client, products: SeedProduct[]): Promise<number> {
+  const wanted = new Map(products.map((p) => [p.slug, p.images]));
+  const { rows } = await client.query<{ slug: string; images: string[] }>(
+    'SELECT slug, images FROM products WHERE slug = ANY($1::text[])',
+    [[...wanted.keys()]],
+  );
+  const stale = rows.filter((row) => {
+    const images = wanted.get(row.slug) ?? [];
+    return (
+      row.images.length > 0 &&
+      row.images.every((path) => isDemoImagePath(path) || isFirstSeedImagePath(row.slug, path)) &&
+      JSON.stringify(row.images) !== JSON.stringify(images)
+    );
+  });
+  if (stale.length === 0) return 0;
+  const updated = await client.query(
+    `UPDATE products p
+     SET images = ARRAY(SELECT jsonb_array_elements_text(u.images::jsonb)), updated_at = now()
+     FROM unnest($1::text[], $2::text[], $3::text[]) AS u(slug, images, was)
+     WHERE p.slug = u.slug AND p.images = ARRAY(SELECT jsonb_array_elements_text(u.was::jsonb))`,
+    [stale.map((r) => r.slug), stale.map((r) => JSON.stringify(wanted.get(r.slug))), stale.map((r) => JSON.stringify(r.images))],
+  );
+  return updated.rowCount ?? 0;
 }
 
 /**
  * Loads the generated Dhaka electronics catalog. Idempotent: existing
  * categories and products (matched by slug and sku) are left as they are, so a
- * re-seed never resets stock the shop has sold or staff have adjusted.
+ * re-seed never resets stock the shop has sold or staff have adjusted; only
+ * their demo photos are brought up to date (refreshDemoPhotos).
  */
 export async function seedCatalog(databaseUrl: string): Promise<SeedResult> {
   const { categories, products } = generateCatalog();
@@ -56,9 +97,15 @@ export async function seedCatalog(databaseUrl: string): Promise<SeedResult> {
         products.map((_, i) => products.length - i),
       ],
     );
+    const photosRefreshed = await refreshDemoPhotos(client, products);
     await client.query('COMMIT');
     const total = await client.query<{ n: string }>('SELECT count(*) AS n FROM products');
-    return { categories: categories.length, productsInserted: inserted.rowCount ?? 0, productsTotal: Number(total.rows[0]?.n) };
+    return {
+      categories: categories.length,
+      productsInserted: inserted.rowCount ?? 0,
+      productsTotal: Number(total.rows[0]?.n),
+      photosRefreshed,
+    };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw error;
