@@ -1,4 +1,5 @@
 import { type ReactNode, useState } from 'react';
+import { demoImageSrcSet } from '../../services/api/src/seed/product-images';
 import type { ApiError, ProductSummary } from './api';
 import type { Loadable } from './hooks';
 import { t } from './i18n';
@@ -29,8 +30,21 @@ export function StockState({ stock }: { stock: number }) {
   return <span className="stock in">{t('stock.in')}</span>;
 }
 
-/** Product photos may be missing (the demo catalog has none): show a lettered tile instead of a broken image. */
-export function ProductImage({ src, alt, size = 'card' }: { src: string | null | undefined; alt: string; size?: 'card' | 'large' }) {
+/** How wide each kind of photo is drawn (CSS px), so the browser picks the srcset candidate it needs. */
+const SIZES = {
+  // Two columns on a phone; on wider screens grid columns of about 200–270 px.
+  card: '(min-width: 700px) 270px, 50vw',
+  // Beside the details on wider screens (at most 420 px), the full width on a phone.
+  large: '(min-width: 700px) 420px, 100vw',
+  thumb: '64px',
+} as const;
+
+/**
+ * A product photo: demo photos come in several widths (srcset), an admin's own photo as it is. Photos
+ * below the fold load when the shopper scrolls near them; the product page's photo, usually the largest
+ * thing on screen, loads at once. A missing photo shows a lettered tile instead of a broken image.
+ */
+export function ProductImage({ src, alt, size = 'card' }: { src: string | null | undefined; alt: string; size?: keyof typeof SIZES }) {
   const [failed, setFailed] = useState(false);
   if (!src || failed) {
     return (
@@ -39,7 +53,24 @@ export function ProductImage({ src, alt, size = 'card' }: { src: string | null |
       </div>
     );
   }
-  return <img className={`img img-${size}`} src={src} alt={alt} loading="lazy" width={320} height={320} onError={() => setFailed(true)} />;
+  const srcSet = demoImageSrcSet(src);
+  const large = size === 'large';
+  // loading and sizes before srcSet and src: a browser may start the fetch as soon as src is set.
+  return (
+    <img
+      className={`img img-${size}`}
+      loading={large ? 'eager' : 'lazy'}
+      fetchPriority={large ? 'high' : undefined}
+      decoding="async"
+      width={320}
+      height={320}
+      sizes={srcSet ? SIZES[size] : undefined}
+      srcSet={srcSet}
+      src={src}
+      alt={alt}
+      onError={() => setFailed(true)}
+    />
+  );
 }
 
 export function ProductCard({ product }: { product: ProductSummary }) {

@@ -54,7 +54,7 @@ export function CartPage() {
           <ul className="lines">
             {cart.items.map((line) => (
               <li key={line.productId} className="line" data-testid="cart-line">
-                <ProductImage src={line.image} alt={line.name} />
+                <ProductImage src={line.image} alt={line.name} size="thumb" />
                 <div>
                   <Link to={`/p/${line.slug}`}>{line.name}</Link>
                   <div>
