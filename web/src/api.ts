@@ -66,6 +66,7 @@ export class ApiError extends Error {
 }
 
 const REQUEST_TIMEOUT_MS = 15_000;
+const IDEMPOTENT = new Set(['GET', 'PUT', 'DELETE']);
 const REFRESH_KEY = 'dc.refreshToken';
 const CART_KEY = 'dc.cartId';
 const DEVICE_KEY = 'dc.deviceTokens';
@@ -167,9 +168,11 @@ function pause(ms: number, signal?: AbortSignal) {
 
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   let res = await send(path, options);
-  // A read refused for a moment (load shedding, a database failover, a pod going away) is tried once
-  // more after the Retry-After the API sends (at most 3 s) before the shopper sees an error.
-  if ([502, 503, 504].includes(res.status) && (options.method ?? 'GET') === 'GET') {
+  // An idempotent request (a read, or a PUT/DELETE that sets the cart to a state) refused for a
+  // moment (load shedding, a database failover, a pod going away) is tried once more after the
+  // Retry-After the API sends (at most 3 s) before the shopper sees an error. Checkout retries
+  // on its own terms, with its Idempotency-Key (pages/Checkout.tsx).
+  if ([502, 503, 504].includes(res.status) && IDEMPOTENT.has(options.method ?? 'GET')) {
     await pause(Math.min(Number(res.headers.get('retry-after')) || 1, 3) * 1000, options.signal);
     res = await send(path, options);
   }

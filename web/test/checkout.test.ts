@@ -189,6 +189,27 @@ t.test('a read refused once (503 with Retry-After) is retried by itself: the sho
   t.equal(await page.getByRole('alert').count(), 0, 'no error was shown');
 });
 
+t.test('an add to cart refused once (503 during a flash sale) is retried by itself: the item lands in the cart', async (t) => {
+  const { page } = await shop.shopper(1280);
+  let refused = 0;
+  await page.route('**/v1/cart/items/**', (route) => {
+    if (route.request().method() !== 'PUT' || refused > 0) return route.continue();
+    refused += 1;
+    return route.fulfill({
+      status: 503,
+      headers: { 'retry-after': '1' },
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', message: 'busy', requestId: 'r' } }),
+    });
+  });
+  await page.goto('/c/smartphones');
+  await page.locator('.card').first().click();
+  await page.getByRole('button', { name: /add to cart/i }).click();
+  await page.getByText('Added to cart').first().waitFor({ timeout: 10_000 });
+  t.equal(refused, 1, 'the first PUT was a 503');
+  t.equal(await page.getByRole('alert').count(), 0, 'no error was shown');
+});
+
 t.test('an expired access token is refreshed without the shopper noticing', async (t) => {
   const customer = await shop.user('customer');
   const { page } = await shop.shopper(1280);

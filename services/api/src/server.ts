@@ -25,7 +25,7 @@ try {
 const app = await createApp(config);
 
 const reaper = setInterval(() => {
-  expireStalePendingOrders(app.db, config.PENDING_ORDER_EXPIRY_MINUTES)
+  expireStalePendingOrders(app.db, app.payments, config.PENDING_ORDER_EXPIRY_MINUTES)
     .then((n) => n > 0 && app.log.warn({ expired: n }, 'expired stale pending orders'))
     .catch((err) => app.log.error({ err }, 'pending-order reaper failed'));
 }, 60_000);

@@ -200,12 +200,64 @@ t.test('checkout', async (t) => {
     );
     await h.sql('UPDATE products SET stock = stock - 2 WHERE id = $1', [p.id]);
     const { expireStalePendingOrders } = await import('../src/domain/orders.js');
-    t.equal(await expireStalePendingOrders(h.app.db, 15), 1);
+    const released: string[] = [];
+    const payments = { ...h.app.payments, release: async (o: { orderId: string }) => void released.push(o.orderId) };
+    t.equal(await expireStalePendingOrders(h.app.db, payments, 15), 1);
     t.equal(await stockOf(h, p.id), 4);
-    const [o] = await h.sql<{ status: string; failure_code: string }>(
-      "SELECT status, failure_code FROM orders WHERE idempotency_key = 'crashed'",
+    const [o] = await h.sql<{ id: string; status: string; failure_code: string }>(
+      "SELECT id, status, failure_code FROM orders WHERE idempotency_key = 'crashed'",
     );
-    t.same(o, { status: 'payment_failed', failure_code: 'PAYMENT_EXPIRED' });
+    t.same({ status: o?.status, failure_code: o?.failure_code }, { status: 'payment_failed', failure_code: 'PAYMENT_EXPIRED' });
+    t.same(released, [o?.id], 'whatever the provider captured for it is released');
+  });
+
+  t.test('a retry resumes a checkout whose first attempt died after reserving: one order, one payment, paid', async (t) => {
+    const p = await makeProduct(h, 4);
+    const u = await h.user();
+    await addToCart(h, u.auth, p.id, 1);
+    const key = randomUUID();
+    // The first attempt reserved the stock and died before confirming (a pod killed, a lost connection).
+    const body = { shipping: SHIPPING, payment: { provider: 'bkash' } };
+    const { requestFingerprint } = await import('../src/domain/orders.js');
+    await h.sql(
+      `WITH o AS (INSERT INTO orders (user_id, status, total_poisha, idempotency_key, request_hash, payment_provider, shipping_name, shipping_phone, shipping_address, shipping_city, created_at)
+                  VALUES ($1, 'pending_payment', 150000, $3, $4, 'bkash', $5, $6, $7, $8, now() - interval '30 seconds') RETURNING id)
+       INSERT INTO order_items SELECT o.id, $2, 'x', 150000, 1 FROM o`,
+      [u.id, p.id, key, requestFingerprint.of(body), SHIPPING.name, SHIPPING.phone, SHIPPING.address, SHIPPING.city],
+    );
+    await h.sql('UPDATE products SET stock = stock - 1 WHERE id = $1', [p.id]);
+    const retries = await Promise.all(Array.from({ length: 5 }, () => checkout(h, u.auth, key)));
+    const statuses = retries.map((r) => r.statusCode);
+    t.ok(
+      statuses.every((s) => s === 200),
+      `every concurrent retry is answered with the order: ${statuses}`,
+    );
+    const ids = new Set(retries.map((r) => r.json().id));
+    t.equal(ids.size, 1, 'one order');
+    const [order] = await h.sql<{ status: string; payment_reference: string }>(
+      'SELECT status, payment_reference FROM orders WHERE user_id = $1 AND idempotency_key = $2',
+      [u.id, key],
+    );
+    t.equal(order?.status, 'paid');
+    t.equal(order?.payment_reference, `BKASH-SBX-${[...ids][0]}`, 'paid with the payment keyed by the order');
+    t.equal(await stockOf(h, p.id), 3, 'stock taken once');
+  });
+
+  t.test('a retry while the first attempt may still be talking to the provider is told to wait', async (t) => {
+    const p = await makeProduct(h, 4);
+    const u = await h.user();
+    const key = randomUUID();
+    const body = { shipping: SHIPPING, payment: { provider: 'bkash' } };
+    const { requestFingerprint } = await import('../src/domain/orders.js');
+    await h.sql(
+      `WITH o AS (INSERT INTO orders (user_id, status, total_poisha, idempotency_key, request_hash, payment_provider, shipping_name, shipping_phone, shipping_address, shipping_city)
+                  VALUES ($1, 'pending_payment', 150000, $3, $4, 'bkash', 'n', '01712345678', 'addr', 'Dhaka') RETURNING id)
+       INSERT INTO order_items SELECT o.id, $2, 'x', 150000, 1 FROM o`,
+      [u.id, p.id, key, requestFingerprint.of(body)],
+    );
+    const retry = await checkout(h, u.auth, key);
+    t.equal(retry.statusCode, 409);
+    t.equal(retry.json().error.code, 'CHECKOUT_IN_PROGRESS');
   });
 });
 

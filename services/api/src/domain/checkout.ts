@@ -42,7 +42,7 @@ export async function checkout(deps: CheckoutDeps, userId: string, idempotencyKe
              WHERE user_id = ${userId}::uuid AND idempotency_key = ${idempotencyKey}) AS existing,
            (SELECT json_agg(json_build_object('productId', ci.product_id, 'quantity', ci.quantity) ORDER BY ci.product_id)
               FROM cart_items ci JOIN carts c ON c.id = ci.cart_id WHERE c.user_id = ${userId}::uuid) AS lines`;
-  if (state?.existing) return replay(db, state.existing, input);
+  if (state?.existing) return replay(deps, state.existing, input);
   const lines = state?.lines ?? [];
   if (lines.length === 0) {
     deps.onFailure('cart_empty');
@@ -59,7 +59,7 @@ export async function checkout(deps: CheckoutDeps, userId: string, idempotencyKe
         where: { userId_idempotencyKey: { userId, idempotencyKey } },
         select: { id: true, requestHash: true },
       });
-      if (existing) return replay(db, { id: existing.id, hash: existing.requestHash }, input);
+      if (existing) return replay(deps, { id: existing.id, hash: existing.requestHash }, input);
     }
     if (sqlState(error) === OUT_OF_STOCK_STATE) {
       deps.onFailure('out_of_stock');
@@ -68,6 +68,16 @@ export async function checkout(deps: CheckoutDeps, userId: string, idempotencyKe
     throw error;
   }
 
+  return settle(deps, pending, input);
+}
+
+/**
+ * Charge the order and record the outcome. The provider's charge is idempotent per order id (as
+ * real gateways' idempotency keys are), so a retry that resumes an order whose first attempt
+ * died between the charge and the confirmation gets the same payment, never a second one.
+ */
+async function settle(deps: CheckoutDeps, pending: OrderView, input: CheckoutInput): Promise<CheckoutOutcome> {
+  const { db } = deps;
   let result: Awaited<ReturnType<PaymentGateway['charge']>>;
   try {
     result = await deps.payments.charge(
@@ -109,10 +119,13 @@ export async function checkout(deps: CheckoutDeps, userId: string, idempotencyKe
     SELECT updated_at FROM paid`;
   const paidAt = confirmed[0]?.updated_at;
   if (!paidAt) {
+    const current = (await findOrder(db, pending.id)) as OrderView;
+    // A concurrent retry that resumed the same order confirmed it with this same payment.
+    if (current.status === 'paid' && current.paymentReference === result.reference) return { kind: 'paid', order: current, replayed: true };
     // Expired while the provider was slow: the stock went back, so give the money back too.
     await deps.payments.refund(result.reference, pending.totalPoisha);
     deps.onFailure('payment_expired');
-    return { kind: 'failed', order: (await findOrder(db, pending.id)) as OrderView, code: 'PAYMENT_EXPIRED', replayed: false };
+    return { kind: 'failed', order: current, code: 'PAYMENT_EXPIRED', replayed: false };
   }
   return {
     kind: 'paid',
@@ -125,6 +138,9 @@ interface CartLine {
   productId: number;
   quantity: number;
 }
+
+/** How long past the payment deadline a pending order's first attempt is taken for dead. */
+const RESUME_MARGIN_MS = 5_000;
 
 /** SQLSTATE raised by dhakacart_out_of_stock() (migration 20261125010000_checkout_reserve). */
 const OUT_OF_STOCK_STATE = 'DC409';
@@ -143,12 +159,22 @@ async function outOfStock(db: Db, lines: CartLine[]) {
   return conflict('OUT_OF_STOCK', 'some items in your cart are no longer available in the quantity you chose', short);
 }
 
-async function replay(db: Db, existing: { id: string; hash: string }, input: CheckoutInput): Promise<CheckoutOutcome> {
+async function replay(deps: CheckoutDeps, existing: { id: string; hash: string }, input: CheckoutInput): Promise<CheckoutOutcome> {
+  const { db } = deps;
   if (!requestFingerprint.matches(existing.hash, input)) {
     throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different checkout; use a new key');
   }
   const view = (await findOrder(db, existing.id)) as OrderView;
-  if (view.status === 'pending_payment') return { kind: 'in_progress', order: view };
+  if (view.status === 'pending_payment') {
+    // Still pending after the first attempt must have finished with the provider (its deadline
+    // plus a margin): that attempt died between reserving and confirming (a pod killed, a pool
+    // timeout, a lost connection). Resume it instead of leaving the stock held and, worse, a
+    // captured payment without an order.
+    const ageMs = Date.now() - new Date(view.createdAt).getTime();
+    if (ageMs < deps.paymentTimeoutMs + RESUME_MARGIN_MS) return { kind: 'in_progress', order: view };
+    const settled = await settle(deps, view, input);
+    return { ...settled, replayed: true } as CheckoutOutcome;
+  }
   if (view.status === 'payment_failed') return { kind: 'failed', order: view, code: view.failureCode ?? 'PAYMENT_FAILED', replayed: true };
   return { kind: 'paid', order: view, replayed: true };
 }

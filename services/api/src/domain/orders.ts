@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { AppError, conflict, notFound } from '../errors.js';
 import type { OrderStatus } from '../generated/prisma/enums.js';
+import type { PaymentGateway } from './payments.js';
 
 export interface OrderView {
   id: string;
@@ -140,16 +141,22 @@ export async function transition(
 }
 
 /** Orders stuck in pending_payment (the pod died mid-payment) give their stock back. */
-export async function expireStalePendingOrders(db: Db, olderThanMinutes: number): Promise<number> {
-  const stale = await db.$queryRaw<{ id: string }[]>`
-    SELECT id FROM orders WHERE status = 'pending_payment' AND created_at < now() - make_interval(mins => ${olderThanMinutes})
+/**
+ * Orders left pending (a checkout abandoned between reserving and confirming, and never retried)
+ * return their stock, and whatever the provider may have captured for them goes back.
+ */
+export async function expireStalePendingOrders(db: Db, payments: PaymentGateway, olderThanMinutes: number): Promise<number> {
+  const stale = await db.$queryRaw<{ id: string; payment_provider: string; total_poisha: bigint }[]>`
+    SELECT id, payment_provider, total_poisha FROM orders
+    WHERE status = 'pending_payment' AND created_at < now() - make_interval(mins => ${olderThanMinutes})
     ORDER BY created_at LIMIT 100`;
   let expired = 0;
-  for (const { id } of stale) {
+  for (const { id, payment_provider, total_poisha } of stale) {
     try {
       await transition(db, id, ['pending_payment'], 'payment_failed', null, 'payment not confirmed in time', {
         failureCode: 'PAYMENT_EXPIRED',
       });
+      await payments.release({ orderId: id, provider: payment_provider, amountPoisha: Number(total_poisha) });
       expired++;
     } catch (error) {
       if (!(error instanceof AppError)) throw error; // another pod got there first

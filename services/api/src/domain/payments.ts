@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export type PaymentProviderName = 'bkash' | 'sslcommerz';
@@ -20,9 +19,15 @@ export class PaymentTimeoutError extends Error {
 
 /** What checkout needs from a payment provider; the bKash/SSLCommerz adapters implement the same contract. */
 export interface PaymentGateway {
-  /** Must settle or throw within `timeoutMs`; on timeout the caller treats the payment as not taken. */
+  /**
+   * Must settle or throw within `timeoutMs`; on timeout the caller treats the payment as not taken.
+   * Idempotent per `orderId` (the provider's idempotency key): charging an order again returns
+   * the first charge's result, so a checkout retry that resumes an order never charges twice.
+   */
   charge(request: PaymentRequest, timeoutMs: number): Promise<PaymentResult>;
   refund(reference: string, amountPoisha: number): Promise<void>;
+  /** Give back whatever was captured for this order, if anything (an abandoned order is expired). */
+  release(order: { orderId: string; provider: string; amountPoisha: number }): Promise<void>;
 }
 
 /**
@@ -41,8 +46,12 @@ export class SandboxGateway implements PaymentGateway {
     }
     if (this.latencyMs > 0) await sleep(this.latencyMs);
     if (outcome === 'decline') return { status: 'declined', reason: 'INSUFFICIENT_FUNDS' };
-    return { status: 'captured', reference: `${request.provider.toUpperCase()}-SBX-${randomUUID()}` };
+    // The reference follows from the order, as a gateway's idempotency key makes it: the same
+    // order charged again (from any pod) is the same payment.
+    return { status: 'captured', reference: `${request.provider.toUpperCase()}-SBX-${request.orderId}` };
   }
 
   async refund(): Promise<void> {}
+
+  async release(): Promise<void> {}
 }
