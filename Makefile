@@ -13,7 +13,7 @@ TEST_APT   := wrk python3-venv shellcheck prometheus-alertmanager chromium
 PY_REQS    := $(wildcard charts/tests/requirements.txt ansible/tests/requirements.txt services/api/test/fuzz/requirements.txt)
 TOOL_SETUP := $(wildcard charts/tests/setup.sh ansible/tests/setup.sh)
 
-.PHONY: help setup setup-shop up test screenshots bench lint build clean
+.PHONY: help setup setup-shop up test screenshots drill drill-local bench lint build clean
 
 help: ## list targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -61,6 +61,12 @@ test: setup ## run every test suite with real servers; ends with "N passed, N fa
 
 screenshots: setup ## refresh the README's screenshots in docs/screenshots/ from the browser tests (make test writes them to .cache/screenshots/)
 	SCREENSHOT_DIR=docs/screenshots node --import tsx services/devstack/src/run-tests.ts web/test
+
+drill: setup ## a chaos drill under shopper load: make drill TARGET=local SCENARIO=kill-api|rolling-restart|redis-down|flash-sale|db-failover|all
+	node --import tsx services/drill/src/cli.ts --target $(or $(TARGET),local) --scenario $(or $(SCENARIO),all)
+
+drill-local: setup ## every drill on the local rehearsal stack (also run by make test); report in .cache/drill/report-local/
+	node --import tsx services/drill/src/cli.ts --target local
 
 bench: setup ## benchmarks as ratios against baselines measured in the same run
 	node --import tsx services/api/bench/run.ts

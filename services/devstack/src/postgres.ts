@@ -17,6 +17,8 @@ export interface PostgresServer {
   restart(): Promise<void>;
   /** SIGKILL the postmaster: a crash, not a clean stop. */
   crash(): Promise<void>;
+  /** A standby becomes a primary (pg_ctl promote) and accepts writes once this resolves. */
+  promote(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Stop, and delete the data unless it was given by the caller or asked to be kept. */
@@ -30,6 +32,10 @@ export interface PostgresOptions {
   durable?: boolean;
   /** Keep the data directory after stop (make up). */
   keepData?: boolean;
+  /** More `-c` settings (replication, synchronous standbys...). */
+  settings?: string[];
+  /** Start as a streaming standby of this primary (pg_basebackup), known to it by `applicationName`. */
+  standbyOf?: { port: number; applicationName: string };
 }
 
 export function postgresBinDir(): string {
@@ -77,16 +83,37 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   const pgData = join(dataDir, 'pgdata');
   const socketDir = join(dataDir, 'sock');
 
+  const wrapper = runAs ? ['setpriv', '--reuid', runAs.user, '--regid', runAs.group, '--init-groups'] : [];
+  const asPostgres = (command: string, args: string[]) => {
+    const [cmd, ...rest] = [...wrapper, join(binDir, command), ...args];
+    execFileSync(cmd as string, rest, { stdio: 'pipe' });
+  };
   if (!existsSync(join(pgData, 'PG_VERSION'))) {
     mkdirSync(socketDir, { recursive: true });
     ownForRunAs(socketDir, runAs);
-    const initArgs = ['-D', pgData, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync'];
-    const wrapper = runAs ? ['setpriv', '--reuid', runAs.user, '--regid', runAs.group, '--init-groups'] : [];
-    const [cmd, ...args] = [...wrapper, join(binDir, 'initdb'), ...initArgs];
-    execFileSync(cmd as string, args, { stdio: 'pipe' });
-    // Loopback only; trust is acceptable because nothing but this machine can connect.
-    writeFileSync(join(pgData, 'pg_hba.conf'), 'local all all trust\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n');
-    ownForRunAs(join(pgData, 'pg_hba.conf'), runAs);
+    if (options.standbyOf) {
+      // A copy of the primary that streams its WAL: -R writes standby.signal and primary_conninfo.
+      const { port: primaryPort, applicationName } = options.standbyOf;
+      asPostgres('pg_basebackup', [
+        '-D',
+        pgData,
+        '-R',
+        '-X',
+        'stream',
+        '-c',
+        'fast',
+        '-d',
+        `host=127.0.0.1 port=${primaryPort} user=postgres application_name=${applicationName}`,
+      ]);
+    } else {
+      asPostgres('initdb', ['-D', pgData, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync']);
+      // Loopback only; trust is acceptable because nothing but this machine can connect.
+      writeFileSync(
+        join(pgData, 'pg_hba.conf'),
+        'local all all trust\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\nhost replication all 127.0.0.1/32 trust\n',
+      );
+      ownForRunAs(join(pgData, 'pg_hba.conf'), runAs);
+    }
   }
 
   const settings = [
@@ -98,6 +125,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     `log_min_error_statement=panic`,
     `shared_preload_libraries=pg_stat_statements`,
     ...(options.durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off']),
+    ...(options.settings ?? []),
   ];
   let child: ChildProcess | undefined;
 
@@ -126,6 +154,9 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     async restart() {
       if (child) await stopChild(child, 'SIGINT', 30_000);
       await server.start();
+    },
+    async promote() {
+      asPostgres('pg_ctl', ['promote', '-D', pgData, '-w', '-t', '30']);
     },
     async crash() {
       if (child) await stopChild(child, 'SIGKILL');

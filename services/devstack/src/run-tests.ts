@@ -119,9 +119,20 @@ async function main() {
     .flatMap(findTestFiles)
     .filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)))
     .sort();
-  const shellSuites = ['charts/tests/run.sh', 'ansible/tests/run.sh']
-    .filter((s) => existsSync(join(root, s)))
-    .filter((s) => filter.length === 0 || filter.some((x) => s.includes(x)));
+  // Whole-system suites, each printing its own "N passed, N failed": run after the TypeScript
+  // files and alone, because they are CPU-heavy (helm, checkov, ansible) or measure a running
+  // system under load (the drills).
+  const soloSuites = [
+    { name: 'charts/tests/run.sh', command: 'bash', args: [join(root, 'charts/tests/run.sh')] },
+    { name: 'ansible/tests/run.sh', command: 'bash', args: [join(root, 'ansible/tests/run.sh')] },
+    {
+      name: 'services/drill (make drill-local)',
+      command: process.execPath,
+      args: ['--import', 'tsx', join(root, 'services/drill/src/cli.ts'), '--target', 'local'],
+    },
+  ]
+    .filter((s) => existsSync(s.args.find((a) => a.startsWith(root)) as string))
+    .filter((s) => filter.length === 0 || filter.some((x) => s.name.includes(x)));
 
   const pg = await startPostgres();
   const redis = await startRedis();
@@ -153,9 +164,8 @@ async function main() {
     }
   });
   await Promise.all(workers);
-  // Shell suites run after the TypeScript ones, alone: they are CPU-heavy (helm, checkov, ansible).
-  for (const suite of shellSuites) {
-    report(await run(suite, 'bash', [join(root, suite)], env, root, suiteTimeoutMs));
+  for (const suite of soloSuites) {
+    report(await run(suite.name, suite.command, suite.args, env, root, suiteTimeoutMs));
   }
   await stopServers();
 
