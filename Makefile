@@ -9,7 +9,7 @@ VENV       := $(CACHE)/venv
 STAMP      := $(CACHE)/stamps
 # What `make up` needs, and what only the tests need (so a newcomer's first `make up` takes minutes).
 SHOP_APT   := postgresql postgresql-contrib redis-server prometheus
-TEST_APT   := wrk python3-venv shellcheck prometheus-alertmanager chromium
+TEST_APT   := wrk python3-venv shellcheck prometheus-alertmanager chromium haproxy
 PY_REQS    := $(wildcard charts/tests/requirements.txt ansible/tests/requirements.txt services/api/test/fuzz/requirements.txt)
 TOOL_SETUP := $(wildcard charts/tests/setup.sh ansible/tests/setup.sh)
 

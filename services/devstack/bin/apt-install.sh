@@ -25,7 +25,7 @@ fi
 # Units these packages start on install, which the project never uses.
 declare -A units=(
   [postgresql]=postgresql [redis-server]=redis-server [prometheus]=prometheus
-  [prometheus-alertmanager]=prometheus-alertmanager [prometheus-node-exporter]=prometheus-node-exporter
+  [prometheus-alertmanager]=prometheus-alertmanager [prometheus-node-exporter]=prometheus-node-exporter [haproxy]=haproxy
 )
 if [[ -d /run/systemd/system ]]; then
   for p in "${missing[@]}"; do
