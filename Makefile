@@ -20,7 +20,7 @@ help: ## list targets
 
 setup-shop: $(STAMP)/apt-shop $(STAMP)/npm ## what `make up` needs: PostgreSQL, Redis, Prometheus, npm deps, builds (idempotent)
 
-setup: setup-shop $(STAMP)/apt-test $(STAMP)/venv $(STAMP)/tools ## also the test toolchain: Chromium, Python checkers, helm, CRDs, a Debian root (idempotent)
+setup: setup-shop $(STAMP)/apt-test $(STAMP)/venv $(STAMP)/tools $(STAMP)/k6 ## also the test toolchain: Chromium, Python checkers, helm, CRDs, a Debian root (idempotent)
 
 $(STAMP)/apt-shop: Makefile services/devstack/bin/apt-install.sh
 	@mkdir -p $(STAMP)
@@ -30,6 +30,10 @@ $(STAMP)/apt-shop: Makefile services/devstack/bin/apt-install.sh
 $(STAMP)/apt-test: Makefile services/devstack/bin/apt-install.sh
 	@mkdir -p $(STAMP)
 	@services/devstack/bin/apt-install.sh $(TEST_APT)
+	@touch $@
+
+$(STAMP)/k6: services/drill/src/k6.ts $(STAMP)/npm
+	@node --import tsx services/drill/src/build-k6.ts
 	@touch $@
 
 $(STAMP)/npm: package.json package-lock.json $(wildcard services/*/package.json web/package.json)
