@@ -13,7 +13,7 @@ TEST_APT   := wrk python3-venv shellcheck prometheus-alertmanager chromium hapro
 PY_REQS    := $(wildcard charts/tests/requirements.txt ansible/tests/requirements.txt services/api/test/fuzz/requirements.txt)
 TOOL_SETUP := $(wildcard charts/tests/setup.sh ansible/tests/setup.sh)
 
-.PHONY: help setup setup-shop up test screenshots drill drill-local bench lint build clean
+.PHONY: help setup setup-shop up test screenshots drill drill-local drill-k8s bench lint build clean
 
 help: ## list targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -66,8 +66,11 @@ test: setup ## run every test suite with real servers; ends with "N passed, N fa
 screenshots: setup ## refresh the README's screenshots in docs/screenshots/ from the browser tests (make test writes them to .cache/screenshots/)
 	SCREENSHOT_DIR=docs/screenshots node --import tsx services/devstack/src/run-tests.ts web/test
 
-drill: setup ## a chaos drill under shopper load: make drill TARGET=local SCENARIO=kill-api|rolling-restart|redis-down|flash-sale|db-failover|all
+drill: setup ## a chaos drill under shopper load: make drill TARGET=local|k8s|lab SCENARIO=<name>[,<name>]|all (names: make drill SCENARIO=?)
 	node --import tsx services/drill/src/cli.ts --target $(or $(TARGET),local) --scenario $(or $(SCENARIO),all)
+
+drill-k8s: setup ## every drill on the local Kubernetes (make k8s-up first; node power-off included); report in .cache/drill/report-k8s/
+	node --import tsx services/drill/src/cli.ts --target k8s
 
 drill-local: setup ## every drill on the local rehearsal stack (also run by make test); report in .cache/drill/report-local/
 	node --import tsx services/drill/src/cli.ts --target local

@@ -4,13 +4,15 @@
  * Prints a verdict per drill, writes the Markdown report and its charts under
  * .cache/drill/ (git-ignored), and exits 1 when any drill missed its SLO.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type DrillResult, LOCAL_PROFILE, runDrill } from './drill.js';
+import { CLUSTER_PROFILE, type DrillResult, LOCAL_PROFILE, runDrill } from './drill.js';
 import { ensureK6 } from './k6.js';
 import { chartSvg, markdown } from './report.js';
 import { SCENARIOS, type ScenarioId } from './scenarios.js';
+import { startKubeTarget } from './targets/kube.js';
+import { labAccess, localClusterAccess, type Provider } from './targets/lab.js';
 import { startLocalTarget } from './targets/local.js';
 import type { Target } from './targets/target.js';
 
@@ -19,7 +21,23 @@ const root = join(import.meta.dirname, '..', '..', '..');
 /** Per target, the drills it can run, in an order that leaves the stack usable for the next. */
 const PLANS: Record<string, ScenarioId[]> = {
   local: ['kill-api', 'rolling-restart', 'redis-down', 'flash-sale', 'db-failover'],
+  k8s: ['kill-api', 'rolling-restart', 'redis-down', 'drain-node', 'flash-sale', 'db-failover', 'node-off'],
+  lab: ['kill-api', 'rolling-restart', 'redis-down', 'drain-node', 'flash-sale', 'db-failover', 'node-off', 'network-cut', 'disk-full'],
 };
+
+/** The lab's provider and ingress address, from the one settings file the Vagrantfile reads too. */
+function labSettings() {
+  const text = readFileSync(join(root, 'vagrant', 'settings.yml'), 'utf8');
+  const value = (key: string) => new RegExp(`^${key}:\\s*(\\S+)`, 'm').exec(text)?.[1];
+  const provider = (process.env.DC_PROVIDER ?? value('provider')) as Provider;
+  return { provider, ingressIp: value('ingress_ip') as string };
+}
+
+async function startTarget(name: string): Promise<Target> {
+  if (name === 'local') return startLocalTarget({ workDir: join(root, '.cache', 'drill', 'local-stack') });
+  if (name === 'k8s') return startKubeTarget(localClusterAccess());
+  return startKubeTarget(labAccess(labSettings()));
+}
 
 async function main() {
   const { values } = parseArgs({
@@ -47,10 +65,10 @@ async function main() {
   let target: Target | undefined;
   const results: DrillResult[] = [];
   try {
-    target = await startLocalTarget({ workDir: join(root, '.cache', 'drill', 'local-stack') });
+    target = await startTarget(targetName);
     console.log(`drill: stack up in ${((Date.now() - started) / 1000).toFixed(0)} s (${target.baseUrl})`);
     for (const id of scenarios) {
-      const result = await runDrill(target, id, LOCAL_PROFILE, join(out, 'data'));
+      const result = await runDrill(target, id, targetName === 'local' ? LOCAL_PROFILE : CLUSTER_PROFILE, join(out, 'data'));
       results.push(result);
       console.log(`${result.pass ? 'PASS' : 'FAIL'} ${id}: ${result.scenario.slo}`);
       for (const c of result.checks) console.log(`    ${c.pass ? 'ok    ' : 'MISSED'} ${c.what}: ${c.measured}`);

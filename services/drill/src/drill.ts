@@ -23,6 +23,17 @@ export interface LoadProfile {
 }
 
 /** Small enough for `make test` on 2 cores, big enough that every fault meets live traffic. */
+/** The local Kubernetes or the lab: the same mix, a little more of it, with real think time. */
+export const CLUSTER_PROFILE: LoadProfile = {
+  rate: 10,
+  actions: 5,
+  thinkMinMs: 1000,
+  thinkMaxMs: 5000,
+  accounts: 500,
+  flashBuyers: 2000,
+  flashUnits: 100,
+};
+
 export const LOCAL_PROFILE: LoadProfile = {
   rate: 8,
   actions: 4,
@@ -83,6 +94,7 @@ export async function runDrill(
     csv: join(outDir, `${id}.csv`),
     timeoutMs: (seconds + 90) * 1000,
     env: {
+      ...target.k6Env,
       BASE_URL: target.baseUrl,
       MODE: flash ? 'flash' : 'shoppers',
       RATE: String(profile.rate),
@@ -115,6 +127,7 @@ export async function runDrill(
   const k6Result = await k6.done;
   const samples = k6Result.samples;
   const measured = measure(samples, { start: faultStart, end: faultEnd });
+  await target.recover?.();
   const invariants = await checkInvariants(target, samples, before, since);
   const checks = scenario.evaluate(measured, invariants, target);
   if (flash) {

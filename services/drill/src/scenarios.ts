@@ -8,7 +8,16 @@ import type { Faults, Target } from './targets/target.js';
 import type { Invariants, Measured } from './verdict.js';
 import { READS } from './verdict.js';
 
-export type ScenarioId = 'kill-api' | 'rolling-restart' | 'redis-down' | 'db-failover' | 'drain-node' | 'node-off' | 'flash-sale';
+export type ScenarioId =
+  | 'kill-api'
+  | 'rolling-restart'
+  | 'redis-down'
+  | 'db-failover'
+  | 'drain-node'
+  | 'node-off'
+  | 'network-cut'
+  | 'disk-full'
+  | 'flash-sale';
 
 export interface Check {
   what: string;
@@ -152,6 +161,30 @@ export const SCENARIOS: Record<ScenarioId, Scenario> = {
         },
         ...dataChecks(inv),
       ];
+    },
+  },
+  'network-cut': {
+    id: 'network-cut',
+    title: "A node is cut off the network (the primary's)",
+    fault: 'the node holding the database primary loses its lab-network link for 60 s',
+    slo: '≤ 1 % failed GETs; writes back within 30 s; 0 acknowledged orders lost or duplicated',
+    before: 15,
+    after: 60,
+    inject: (f) => f.cutNodeNetwork?.(60),
+    evaluate: (m, inv, target) => SCENARIOS['node-off'].evaluate(m, inv, target),
+  },
+  'disk-full': {
+    id: 'disk-full',
+    title: "A node's disk fills up",
+    fault: "a node's data disk is filled but 200 MB for 90 s (the kubelet evicts pods, the disk alert fires)",
+    slo: '≤ 1 % failed GETs; 0 acknowledged orders lost or duplicated',
+    before: 15,
+    after: 30,
+    inject: (f) => f.fillNodeDisk?.(90),
+    evaluate: (m, inv) => {
+      const reads = READS.reduce((n, name) => n + (m.availability[name]?.requests ?? 0), 0);
+      const failed = sum(m, READS);
+      return [{ what: 'failed GETs ≤ 1 %', pass: failed <= reads * 0.01, measured: `${failed} of ${reads}` }, ...dataChecks(inv)];
     },
   },
   'flash-sale': {

@@ -42,6 +42,8 @@ http.setResponseCallback(http.expectedStatuses({ min: 200, max: 499 }));
 
 export const options = {
   discardResponseBodies: false,
+  // The ingress's name at its address (the lab's DNS is not the machine's), as /etc/hosts would.
+  ...(__ENV.HOSTS ? { hosts: JSON.parse(__ENV.HOSTS) as Record<string, string> } : {}),
   scenarios:
     MODE === 'flash'
       ? {

@@ -14,6 +14,10 @@ export interface Target {
   /** A query on the current primary database (it may have moved during the drill). */
   sql<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]>;
   faults: Partial<Faults>;
+  /** What k6 needs to reach baseUrl (a CA file, host addresses). */
+  k6Env?: Record<string, string>;
+  /** After each drill: undo what the fault left behind (power a node back on), so the next starts whole. */
+  recover?(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -25,4 +29,8 @@ export interface Faults {
   killDatabasePrimary(): Promise<string>;
   drainNode(): Promise<string>;
   powerOffNode(): Promise<string>;
+  /** The lab: a node cut off the lab network (its VM NIC down) for `seconds`. */
+  cutNodeNetwork(seconds: number): Promise<string>;
+  /** The lab: a node's data disk filled but 200 MB for `seconds`. */
+  fillNodeDisk(seconds: number): Promise<string>;
 }
