@@ -13,7 +13,6 @@ import { generateCatalog } from '../../services/api/src/seed/generate-catalog.ts
 import { DEMO_IMAGE_SET, DEMO_IMAGE_WIDTHS, demoImageSrcSet } from '../../services/api/src/seed/product-images.ts';
 import { DRAWINGS } from '../images/art.ts';
 import { artDigest, demoImages } from '../images/build.ts';
-import { CONTENT_SECURITY_POLICY } from '../server/static-proxy.ts';
 import { ensureBuilt, webRoot } from './helpers/storefront.ts';
 
 /** Bytes a shopper downloads per photo, on average over all of them, by width. */
@@ -79,17 +78,4 @@ t.test('the build ships every photo the seed points at, in every width, as small
   }
   const total = [...bytes.values()].flat().reduce((a, b) => a + b, 0);
   t.comment(`all demo photos: ${(total / 1024).toFixed(0)} KB in ${demoImages().length} files`);
-});
-
-t.test('nginx in the cluster serves them as the test server does', async (t) => {
-  const conf = readFileSync(join(webRoot, 'nginx.conf'), 'utf8');
-  const block = (prefix: string) => conf.match(new RegExp(`location \\^~ ${prefix} \\{([^}]*)\\}`))?.[1] ?? '';
-  for (const prefix of ['/assets/', '/images/demo/']) {
-    t.match(
-      block(prefix),
-      'add_header Cache-Control "public, max-age=31536000, immutable" always;',
-      `${prefix}: cached for a year (^~, so the extension regex does not take the request)`,
-    );
-  }
-  t.ok(conf.includes(`add_header Content-Security-Policy "${CONTENT_SECURITY_POLICY}" always;`), 'the same Content-Security-Policy');
 });
