@@ -685,6 +685,20 @@ def check_versions(f: Facts, lab, site, lab_ansible) -> list[str]:
     for key in ("k3s_version", "k3s_traefik_version", "k3s_traefik_chart"):
         if str(v[key]) not in cluster_md:
             p.append(f"docs/runbooks/cluster.md does not name {key} {v[key]}")
+    # Image tags live in the charts' values; the runbook's "Images" list names the same.
+    lv = lab_values(f.repo)
+    for key, (chart, vpath) in PIN_PATHS.items():
+        img = lv[chart]
+        for k in vpath:
+            img = img[k]
+        m = re.search(rf"^{key}:(.*)# (\S+)$", cluster_md, re.M)
+        named = None
+        if m:  # api/web carry their tag in the pin, the others in the comment
+            tag = re.search(r'tag: "([^"]+)"', m.group(1))
+            named = m.group(2) if ":" in m.group(2) else f"{m.group(2)}:{tag.group(1) if tag else ''}"
+        if named != f"{img['repository']}:{img['tag']}":
+            p.append(f"docs/runbooks/cluster.md's image list has {key} {named}, the chart runs "
+                     f"{img['repository']}:{img['tag']}")
     k8s = version_tuple(v["k3s_version"])
     for d in ("dhakacart", "dhakacart-data"):
         kv = read_yaml(os.path.join(f.repo, "charts", d, "Chart.yaml")).get("kubeVersion", "")
