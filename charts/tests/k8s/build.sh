@@ -17,7 +17,7 @@
 #
 # Idempotent: a second run with the same pins does nothing and takes < 1 s.
 # Usage: build.sh [component...]   (components: pause k8s containerd etcd coredns kube-router knp
-#   cnpg barman-plugin metrics-server traefik garage; images: the container images, see images/build-platform-images.sh)
+#   cnpg barman-plugin metrics-server traefik local-path garage; images: the container images, see images/build-platform-images.sh)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -226,12 +226,31 @@ build_metrics_server() {
 }
 
 build_traefik() {
-  local v="$TRAEFIK_VERSION" m=github.com/traefik/traefik/v3
+  local v="$TRAEFIK_BUILD_VERSION" m=github.com/traefik/traefik/v3 lego legov akamai
   done_already traefik "$v" traefik && { log "Traefik $v already built"; return; }
-  log "building Traefik $v"
+  log "building Traefik $v (with lego's Akamai DNS provider left out: see pins.sh)"
   modsrc "$m@$v" traefik
-  timed traefik "$v" srcbuild traefik -ldflags "-s -w -X $m/pkg/version.Version=$v -X $m/pkg/version.BuildDate=$K8S_BUILD_DATE" \
+  # The proxy refuses every version of github.com/akamai/AkamaiOPEN-edgegrid-golang
+  # ("403 ... This module version is not available"), which only lego's Akamai
+  # EdgeDNS ACME provider imports. Build against lego's own module with that one
+  # provider removed from its generated provider list (nothing else changes).
+  read -r lego legov <<<"$(grep -oE 'github.com/go-acme/lego/v[0-9]+ v[^ ]+' "$OUT/src/traefik/go.mod" | head -1)"
+  akamai="$(grep -oE 'github.com/akamai/AkamaiOPEN-edgegrid-golang/v[0-9]+' "$OUT/src/traefik/go.mod" | head -1)"
+  modsrc "$lego@$legov" lego
+  sed -i -e "\\|\"$lego/providers/dns/edgedns\"|d" -e '/case "edgedns", "fastdns":/{N;d}' "$OUT/src/lego/providers/dns/zz_gen_dns_providers.go"
+  rm -rf "$OUT/src/lego/providers/dns/edgedns"
+  (cd "$OUT/src/lego" && go mod edit -droprequire "$akamai")
+  (cd "$OUT/src/traefik" && go mod edit -droprequire "$akamai" -replace "$lego=../lego")
+  timed traefik "$v" srcbuild traefik -mod=mod -ldflags "-s -w -X $m/pkg/version.Version=$v -X $m/pkg/version.BuildDate=$K8S_BUILD_DATE" \
     -o "$BIN/traefik" ./cmd/traefik
+}
+
+build_local_path() {
+  local v="$LOCAL_PATH_VERSION"
+  done_already local-path "$v" local-path-provisioner && { log "local-path-provisioner $v already built"; return; }
+  log "building local-path-provisioner $v"
+  modsrc "github.com/rancher/local-path-provisioner@$v" local-path
+  timed local-path "$v" srcbuild local-path -mod=mod -ldflags "-s -w -X main.VERSION=$v" -o "$BIN/local-path-provisioner" .
 }
 
 # Garage, the lab's S3 backup store (ansible/roles/backup_store), from crates.io
@@ -261,15 +280,16 @@ BUILT=0
 components=("$@")
 # knp is not built by default: this kernel lacks nft "queue" (CONFIG_NFT_QUEUE),
 # which it needs (docs/runbooks/k8s-local.md); kube-router enforces policies instead.
-[[ ${#components[@]} -gt 0 ]] || components=(pause etcd containerd coredns kube-router k8s cnpg barman-plugin metrics-server traefik garage)
+[[ ${#components[@]} -gt 0 ]] || components=(pause etcd containerd coredns kube-router k8s cnpg barman-plugin metrics-server traefik local-path garage)
 for c in "${components[@]}"; do
   case "$c" in
     pause|k8s|containerd|etcd|coredns|knp) "build_$c" ;;
     kube-router) build_kube_router ;;
     cnpg|traefik|garage) "build_$c" ;;
     barman-plugin) build_barman_plugin ;;
+    local-path) build_local_path ;;
     metrics-server) build_metrics_server ;;
-    *) echo "build.sh: unknown component $c (pause k8s containerd etcd coredns kube-router knp cnpg barman-plugin metrics-server traefik garage)" >&2; exit 2 ;;
+    *) echo "build.sh: unknown component $c (pause k8s containerd etcd coredns kube-router knp cnpg barman-plugin metrics-server traefik local-path garage)" >&2; exit 2 ;;
   esac
 done
 if ((BUILT)); then

@@ -121,7 +121,7 @@ k8s_import_everywhere() {
 K8S_CNPG_IMAGE="dhakacart.local/k8s/cloudnative-pg:$CNPG_VERSION"
 K8S_BARMAN_PLUGIN_IMAGE="dhakacart.local/k8s/plugin-barman-cloud:$BARMAN_PLUGIN_VERSION"
 K8S_BARMAN_SIDECAR_IMAGE="dhakacart.local/k8s/plugin-barman-cloud-sidecar:$BARMAN_PLUGIN_VERSION"
-K8S_TRAEFIK_IMAGE="dhakacart.local/k8s/traefik:$TRAEFIK_VERSION"
+K8S_TRAEFIK_IMAGE="dhakacart.local/k8s/traefik:$TRAEFIK_BUILD_VERSION"
 K8S_METRICS_SERVER_IMAGE="dhakacart.local/k8s/metrics-server:$METRICS_SERVER_VERSION"
 K8S_LOCAL_PATH_IMAGE="dhakacart.local/k8s/local-path-provisioner:$LOCAL_PATH_VERSION"
 # CloudNativePG reads the PostgreSQL major version from the image tag: the tag is

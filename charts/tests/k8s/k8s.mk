@@ -15,8 +15,9 @@ k8s-build: ## build pinned Kubernetes, containerd, etcd, CoreDNS, operators, Gar
 	@missing=""; for p in $(K8S_APT); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; fi
 	$(K8S_DIR)/build.sh
+	$(K8S_DIR)/images/build-platform-images.sh
 
-k8s-up: k8s-build ## start the local cluster, K8S_NODES=3 by default (root; KUBECONFIG=.cache/k8s/run/pki/admin.kubeconfig)
+k8s-up: k8s-build ## start the local cluster and the platform, K8S_NODES=3 by default (K8S_PLATFORM=0: bare) (root; KUBECONFIG=.cache/k8s/run/pki/admin.kubeconfig)
 	$(K8S_DIR)/up.sh
 
 k8s-down: ## stop the local cluster and restore host networking

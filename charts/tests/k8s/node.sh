@@ -102,16 +102,17 @@ supervise kube-apiserver "$K8S_BIN/kube-apiserver" \
   --requestheader-extra-headers-prefix X-Remote-Extra- \
   --proxy-client-cert-file "$PKI/front-proxy-client.crt" --proxy-client-key-file "$PKI/front-proxy-client.key" \
   --enable-aggregator-routing=true \
+  --default-not-ready-toleration-seconds 30 --default-unreachable-toleration-seconds 30 \
   --allow-privileged=true --profiling=false --enable-priority-and-fairness=false
 
-# Node-failure timing (docs/runbooks/k8s-local.md "Node failure tuning"): upstream's
-# defaults, deliberately. --node-monitor-grace-period 50s is the v1.32+ default and
-# must exceed the kubelet's HTTP/2 read-idle (30 s) + ping (15 s) timeouts, or an API
-# server hiccup marks healthy nodes NotReady and evicts their pods; pods are evicted
-# from a NotReady node after the 300 s not-ready/unreachable tolerations the
-# DefaultTolerationSeconds admission plugin adds. Failover does not wait for either:
-# Services drop a dead node's endpoints after the grace period, CloudNativePG
-# fails over as soon as the primary's status endpoint stops answering.
+# Node-failure timing: the lab's (docs/decisions/0300-node-failure.md, K3s's config from
+# ansible/roles/k3s_server): --node-monitor-grace-period 50 s, upstream's default since
+# v1.32, which must exceed the kubelet's HTTP/2 ping (30 s) + read-idle (15 s) timeouts,
+# or an API server hiccup marks healthy nodes NotReady and evicts their pods; the
+# kubelet posts its status every 10 s (upstream's default, the KubeletConfiguration's);
+# pods leave a NotReady/unreachable node 30 s after it is marked (the API server's
+# default tolerations above, upstream 300 s). CloudNativePG does not wait for either:
+# it fails over once the primary's status endpoint stops answering.
 supervise kube-controller-manager "$K8S_BIN/kube-controller-manager" \
   --kubeconfig "$PKI/controller-manager-n$N.kubeconfig" \
   --authentication-kubeconfig "$PKI/controller-manager-n$N.kubeconfig" --authorization-kubeconfig "$PKI/controller-manager-n$N.kubeconfig" \

@@ -1,21 +1,38 @@
 #!/usr/bin/env bash
-# `make test-k8s`: starts the local cluster, runs every live check in order and
-# always stops the cluster again (no kubelet or containerd is left running).
-# Ends with "N passed, N failed" like the other suites. CHECKS="smoke pdb" picks some;
-# "app" and "restore-test" need the API and storefront built (npm run build): the
-# images are built once, before the first check that runs them.
+# `make test-k8s`: starts the local cluster (three nodes and the platform),
+# runs every live check in order and always stops the cluster again (no
+# kubelet, containerd or node is left running). One PASS/FAIL line per check,
+# then "N passed, N failed" like the other suites. CHECKS="smoke pdb" picks some.
+# The shop's checks need the API and storefront built (npm run build): their
+# images are built once, before the first check that needs them. The checks
+# from "data" on build on each other (data tier, then the shop, then drills).
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source-path=SCRIPTDIR source=env.sh
+source "$HERE/env.sh"
 trap '"$HERE/down.sh"' EXIT
-"$HERE/up.sh" || exit 1
-passed=0 failed=0 images=""
-for c in ${CHECKS:-smoke policy pdb replace app restore-test}; do
+START=$(date +%s)
+"$HERE/up.sh" || { echo "FAIL: up"; echo "0 passed, 1 failed"; exit 1; }
+# The cluster's memory peak is its cgroup's (every node, pod and container is in it).
+peak() { awk '{printf "%.1f", $1 / 1073741824}' "/sys/fs/cgroup/memory$(k8s_cgroup_base)/memory.max_usage_in_bytes" 2>/dev/null; }
+passed=0 failed=0 images="" results=()
+all="smoke policy pdb replace platform data app restore-test hpa drain node-off-standby node-off-primary"
+for c in ${CHECKS:-$all}; do
   echo "=== check: $c"
-  if [[ "$c" == app || "$c" == restore-test ]]; then
+  t0=$(date +%s)
+  if [[ "$c" =~ ^(data|app|restore-test|hpa|drain|node-off-.*)$ ]]; then
     [[ -n "$images" ]] || { "$HERE/images/build-app-images.sh" && images=built || images=failed; }
-    if [[ "$images" == failed ]]; then failed=$((failed + 1)); echo "=== check $c FAILED (images)"; continue; fi
+    if [[ "$images" == failed ]]; then failed=$((failed + 1)); results+=("FAIL: $c (app images)"); continue; fi
   fi
-  if "$HERE/checks/$c.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "=== check $c FAILED"; fi
+  case "$c" in
+    node-off-*) cmd=("$HERE/checks/node-off.sh" "${c#node-off-}") ;;
+    *) cmd=("$HERE/checks/$c.sh") ;;
+  esac
+  if "${cmd[@]}"; then passed=$((passed + 1)); results+=("PASS: $c ($(($(date +%s) - t0)) s)")
+  else failed=$((failed + 1)); results+=("FAIL: $c ($(($(date +%s) - t0)) s)"); fi
+  echo "${results[-1]}"
 done
+echo "=== summary ($(($(date +%s) - START)) s, cluster memory peak $(peak) GiB)"
+printf '%s\n' "${results[@]}"
 echo "$passed passed, $failed failed"
 ((failed == 0))

@@ -165,6 +165,9 @@ wait_for CoreDNS 120 "$K8S_BIN/kubectl" -n kube-system rollout status deploy/cor
 # A node that died after starting must fail the start-up.
 nodes_alive
 
+# The platform, as the lab's Ansible installs it (K8S_PLATFORM=0: the bare cluster).
+if [[ "${K8S_PLATFORM:-1}" != 0 ]]; then "$K8S_HERE/platform.sh"; fi
+
 ELAPSED=$(($(date +%s) - START))
 echo "$(date -u +%FT%TZ)	up	${ELAPSED}s	$K8S_VERSION	${K8S_NODES} nodes" >>"$K8S_OUT/startup-times.txt"
 trap - ERR
