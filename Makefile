@@ -13,7 +13,7 @@ TEST_APT   := wrk python3-venv shellcheck prometheus-alertmanager chromium hapro
 PY_REQS    := $(wildcard charts/tests/requirements.txt ansible/tests/requirements.txt services/api/test/fuzz/requirements.txt)
 TOOL_SETUP := $(wildcard charts/tests/setup.sh ansible/tests/setup.sh)
 
-.PHONY: help setup setup-shop up test screenshots drill drill-local drill-k8s bench lint build clean
+.PHONY: help setup setup-shop up test screenshots drill drill-local drill-k8s bench-capacity bench lint build clean
 
 help: ## list targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -74,6 +74,9 @@ drill-k8s: setup ## every drill on the local Kubernetes (make k8s-up first; node
 
 drill-local: setup ## every drill on the local rehearsal stack (also run by make test); report in .cache/drill/report-local/
 	node --import tsx services/drill/src/cli.ts --target local
+
+bench-capacity: setup ## the shopper mix at rising rates against 1 and 3 API processes: highest rate held, CPU per request and per order (docs/capacity.md)
+	node --import tsx services/drill/src/capacity.ts
 
 bench: setup ## benchmarks as ratios against baselines measured in the same run
 	node --import tsx services/api/bench/run.ts

@@ -19,6 +19,8 @@ export interface PostgresServer {
   crash(): Promise<void>;
   /** A standby becomes a primary (pg_ctl promote) and accepts writes once this resolves. */
   promote(): Promise<void>;
+  /** The postmaster's process id (0 when stopped). */
+  pid(): number;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Stop, and delete the data unless it was given by the caller or asked to be kept. */
@@ -155,6 +157,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
       if (child) await stopChild(child, 'SIGINT', 30_000);
       await server.start();
     },
+    pid: () => child?.pid ?? 0,
     async promote() {
       asPostgres('pg_ctl', ['promote', '-D', pgData, '-w', '-t', '30']);
     },

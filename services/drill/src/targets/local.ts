@@ -63,7 +63,14 @@ async function run(command: string, args: string[], env: NodeJS.ProcessEnv) {
   if (code !== 0) throw new Error(`${args.join(' ')} failed (${code}):\n${output.slice(-2000)}`);
 }
 
-export async function startLocalTarget(options: { workDir: string; apis?: number }): Promise<Target> {
+/** The local target, plus what the capacity bench measures: the API processes and the primary. */
+export interface LocalTarget extends Target {
+  apiProcesses(): { pid: number; url: string }[];
+  /** The PostgreSQL primary's postmaster (its backends are its children). */
+  primaryPid(): number;
+}
+
+export async function startLocalTarget(options: { workDir: string; apis?: number }): Promise<LocalTarget> {
   const dir = options.workDir;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -172,9 +179,11 @@ listen postgres-rw
   let current: PostgresServer = primary;
   let promotedAt: number | null = null;
 
-  const target: Target = {
+  const target: LocalTarget = {
     name: 'local',
     baseUrl,
+    apiProcesses: () => apis.map((a) => ({ pid: a.child?.pid ?? 0, url: `http://127.0.0.1:${a.port}` })),
+    primaryPid: () => primary.pid(),
     jwtSecret,
     accessTokenTtlSeconds: 3600,
     async sql(text, values) {
