@@ -20,7 +20,7 @@ help: ## list targets
 
 setup-shop: $(STAMP)/apt-shop $(STAMP)/npm ## what `make up` needs: PostgreSQL, Redis, Prometheus, npm deps, builds (idempotent)
 
-setup: setup-shop $(STAMP)/apt-test $(STAMP)/venv $(STAMP)/tools $(STAMP)/k6 ## also the test toolchain: Chromium, Python checkers, helm, CRDs, a Debian root (idempotent)
+setup: setup-shop $(STAMP)/apt-test $(STAMP)/venv $(STAMP)/tools $(STAMP)/k6 $(STAMP)/nginx ## also the test toolchain: Chromium, Python checkers, helm, CRDs, a Debian root (idempotent)
 
 $(STAMP)/apt-shop: Makefile services/devstack/bin/apt-install.sh
 	@mkdir -p $(STAMP)
@@ -30,6 +30,15 @@ $(STAMP)/apt-shop: Makefile services/devstack/bin/apt-install.sh
 $(STAMP)/apt-test: Makefile services/devstack/bin/apt-install.sh
 	@mkdir -p $(STAMP)
 	@services/devstack/bin/apt-install.sh $(TEST_APT)
+	@touch $@
+
+# The cluster's web server, to run web/nginx.conf for real in web/test/nginx.test.ts: Debian's
+# package unpacked into .cache/nginx, never installed (no service, nothing on port 80).
+$(STAMP)/nginx: Makefile
+	@mkdir -p $(STAMP) $(CACHE)/nginx-debs
+	@cd $(CACHE)/nginx-debs && rm -f *.deb \
+	  && { apt-get download nginx nginx-common >/dev/null 2>&1 || { apt-get update -qq && apt-get download nginx nginx-common >/dev/null; }; } \
+	  && for d in *.deb; do dpkg-deb -x $$d ../nginx; done && echo "nginx unpacked into $(CACHE)/nginx"
 	@touch $@
 
 $(STAMP)/k6: services/drill/src/k6.ts $(STAMP)/npm

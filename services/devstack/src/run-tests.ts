@@ -170,7 +170,8 @@ async function main() {
   await stopServers();
 
   const treeAfter = treeState();
-  if (treeBefore && treeAfter) {
+  // `make screenshots` writes into the tree on purpose (SCREENSHOT_DIR=docs/screenshots).
+  if (treeBefore && treeAfter && !process.env.SCREENSHOT_DIR) {
     const added = treeAfter.untracked.filter((f) => !treeBefore.untracked.includes(f));
     const changed = treeAfter.diff !== treeBefore.diff;
     const clean = added.length === 0 && !changed;
