@@ -5,7 +5,15 @@
  * main pages at phone (360 px) and desktop (1280 px) widths go to .cache/screenshots/ (`make screenshots` refreshes docs/screenshots/).
  */
 import t from 'tap';
-import { horizontalOverflow, login, type Shop, screenshot, startShop, unlabelledFields } from './helpers/storefront.ts';
+import {
+  horizontalOverflow,
+  login,
+  type Shop,
+  screenshot,
+  startShop,
+  unlabelledFields,
+  wordsBrokenAcrossLines,
+} from './helpers/storefront.ts';
 
 interface Product {
   id: number;
@@ -164,6 +172,7 @@ t.test('phone width (360 px): no horizontal scroll, labelled fields, screenshots
     await ready();
     t.equal(await horizontalOverflow(page), 0, `${path}: no horizontal scroll at 360 px`);
     t.same(await unlabelledFields(page), [], `${path}: every field is labelled`);
+    t.same(await wordsBrokenAcrossLines(page), [], `${path}: no label or button breaks a word across lines`);
     await screenshot(page, name);
   }
 });

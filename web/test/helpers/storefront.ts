@@ -207,6 +207,30 @@ export async function unlabelledFields(page: Page): Promise<string[]> {
 }
 
 /**
+ * Labels and buttons whose single word was squeezed onto two lines ("Quantit / y"): each word of
+ * their own text must sit on one line box.
+ */
+export async function wordsBrokenAcrossLines(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const broken: string[] = [];
+    for (const el of document.querySelectorAll('label, button')) {
+      for (const node of el.childNodes) {
+        if (node.nodeType !== Node.TEXT_NODE) continue;
+        const text = node.textContent ?? '';
+        for (const match of text.matchAll(/\S+/g)) {
+          const range = document.createRange();
+          range.setStart(node, match.index ?? 0);
+          range.setEnd(node, (match.index ?? 0) + match[0].length);
+          const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          if (tops.size > 1) broken.push(`${el.tagName.toLowerCase()}: "${match[0]}"`);
+        }
+      }
+    }
+    return broken;
+  });
+}
+
+/**
  * Screenshots go to a git-ignored folder, so tests never dirty the tree; `make screenshots`
  * runs the browser tests with SCREENSHOT_DIR=docs/screenshots to refresh the committed ones.
  */
