@@ -173,9 +173,36 @@ else fail "k8s harness: pause.go"; echo "$log" | tail -10; fi
 # Manifests carry @PLACEHOLDERS@ that up.sh and the checks fill in with sed.
 mkdir -p "$OUT/k8s"
 for f in "$K"/manifests/*.yaml; do sed -e 's/\(replicas: *\)@[A-Z_]*@/\11/' -e 's/@[A-Z_]*@/placeholder/g' "$f" > "$OUT/k8s/$(basename "$f")"; done
+# Our own platform manifest (Traefik's Deployment, Service, IngressClass, PDB) too.
+sed -e 's/@[A-Z_]*@/placeholder/g' "$K/platform/traefik/traefik.yaml" > "$OUT/k8s/platform-traefik.yaml"
 if log=$("$(dirname "$PY")/kubernetes-validate" -k 1.34.0 --strict --quiet "$OUT"/k8s/*.yaml 2>&1); then
   pass "k8s harness: manifests valid for Kubernetes 1.34 (strict)"
 else fail "k8s harness manifests"; echo "$log" | tail -20; fi
+# The lab-like profile of the local cluster (values-k8s.yaml beside values-lab.yaml): lint, render,
+# and the core kinds valid for Kubernetes 1.34 (the CRD kinds are the lab profile's, checked above).
+k8s_profile_ok=1
+for chart in "$APP" "$DATA"; do
+  args=(-f "$chart/values-k8s.yaml"); [[ $chart == "$DATA" ]] && args+=(--set postgres.image.tag=18.6)
+  if ! log=$("$HELM" lint --strict --kube-version "$KUBE_VERSION" -n $NS "$chart" "${args[@]}" 2>&1) ||
+     ! "$HELM" template x "$chart" -n $NS --kube-version 1.34.0 "${args[@]}" > "$OUT/k8s-profile-$(basename "$chart").yaml" 2>>"$OUT/k8s-profile.err"; then
+    k8s_profile_ok=0; echo "$log" | tail -10; tail -5 "$OUT/k8s-profile.err" 2>/dev/null
+  fi
+done
+if ((k8s_profile_ok)) && log=$("$PY" - "$OUT"/k8s-profile-*.yaml 2>&1 <<'PYEOF'
+import sys, yaml
+core = ("v1", "apps/v1", "batch/v1", "policy/v1", "networking.k8s.io/v1", "autoscaling/v2", "rbac.authorization.k8s.io/v1")
+docs = [d for f in sys.argv[1:] for d in yaml.safe_load_all(open(f)) if d and d.get("apiVersion") in core]
+with open(sys.argv[1].rsplit("/", 1)[0] + "/k8s-profile.core", "w") as out:
+    yaml.safe_dump_all(docs, out)
+print(len(docs))
+PYEOF
+) && log=$("$(dirname "$PY")/kubernetes-validate" -k 1.34.0 --strict --quiet "$OUT/k8s-profile.core" 2>&1); then
+  pass "k8s harness: both charts lint and render with values-k8s.yaml, core kinds valid for Kubernetes 1.34 (strict)"
+else fail "k8s harness: the values-k8s.yaml profile"; echo "$log" | tail -20; fi
+# The shopper load the node-failure checks drive is TypeScript: strict type check.
+if log=$("$ROOT/node_modules/.bin/tsc" -p "$K/load/tsconfig.json" 2>&1); then
+  pass "k8s harness: load/shopper.ts type-checks (strict)"
+else fail "k8s harness: load/shopper.ts"; echo "$log" | tail -20; fi
 
 echo "$passed passed, $failed failed${skipped:+, $skipped skipped}"
 [[ $failed -eq 0 ]]
