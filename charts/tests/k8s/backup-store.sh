@@ -56,7 +56,7 @@ start() {
   for t in garage.toml haproxy.cfg; do
     "$ANSIBLE" localhost -c local -i localhost, -o -m ansible.builtin.template \
       -a "src=$ROLE/templates/$t.j2 dest=$DIR/$t mode=0600" \
-      -e "@$ROLE/defaults/main.yml" -e "@$GROUP_VARS" \
+      -e "ansible_python_interpreter=$K8S_ROOT/.cache/venv/bin/python" -e "@$ROLE/defaults/main.yml" -e "@$GROUP_VARS" \
       -e "backup_store_garage_meta_dir=$DIR/meta backup_store_garage_data_dir=$DIR/data backup_store_tls_dir=$DIR/tls" \
       -e "garage_rpc_secret=$rpc garage_admin_token=$admin" >"$DIR/render-$t.log" 2>&1 \
       || { cat "$DIR/render-$t.log" >&2; exit 1; }

@@ -111,8 +111,9 @@ supervise kube-apiserver "$K8S_BIN/kube-apiserver" \
 # or an API server hiccup marks healthy nodes NotReady and evicts their pods; the
 # kubelet posts its status every 10 s (upstream's default, the KubeletConfiguration's);
 # pods leave a NotReady/unreachable node 30 s after it is marked (the API server's
-# default tolerations above, upstream 300 s). CloudNativePG does not wait for either:
-# it fails over once the primary's status endpoint stops answering.
+# default tolerations above, upstream 300 s). Measured here: CloudNativePG starts the
+# failover when the dead primary's pod turns NotReady, i.e. at the grace period, not
+# sooner (docs/runbooks/k8s-local.md, "Node failure").
 supervise kube-controller-manager "$K8S_BIN/kube-controller-manager" \
   --kubeconfig "$PKI/controller-manager-n$N.kubeconfig" \
   --authentication-kubeconfig "$PKI/controller-manager-n$N.kubeconfig" --authorization-kubeconfig "$PKI/controller-manager-n$N.kubeconfig" \

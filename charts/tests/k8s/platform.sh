@@ -114,7 +114,7 @@ ip addr replace "$K8S_INGRESS_IP/32" dev "$K8S_BRIDGE"
     # Only nodes with a ready Traefik pod answer (externalTrafficPolicy Local):
     # the check finds them; the PROXY protocol carries the shopper's address.
     # A refused connection (a node whose Traefik just went) is retried on another node.
-    printf 'backend nodes%s\n  retries 3\n  option redispatch\n  default-server inter 1s fall 2 rise 2 send-proxy-v2 check-send-proxy\n' "${p%%:*}"
+    printf 'backend nodes%s\n  retries 3\n  option redispatch\n  default-server inter 1s fall 2 rise 2 send-proxy-v2\n' "${p%%:*}"
     for n in $(k8s_nodes); do printf '  server n%s %s:%s check\n' "$n" "$(k8s_node_ip "$n")" "${p#*:}"; done
   done
 } >"$K8S_RUN/ingress-lb.cfg"
