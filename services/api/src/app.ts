@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Config } from './config.js';
+import { type Config, trustProxy } from './config.js';
 import { badRequest } from './errors.js';
 import { clientErrorHandler, closeRefusedUploadsGently } from './http/connections.js';
 import { frameworkErrorBody, installErrorHandling } from './http/errors.js';
@@ -60,7 +60,7 @@ export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
 export function buildServer(config: Config, overrides: FastifyServerOptions = {}) {
   const app = Fastify({
     logger: loggerOptions(config),
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: trustProxy(config),
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestTimeout: config.REQUEST_TIMEOUT_MS,
     connectionTimeout: config.REQUEST_TIMEOUT_MS * 2,

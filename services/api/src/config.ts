@@ -30,7 +30,12 @@ const ConfigSchema = Type.Object({
   REFRESH_REUSE_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 60, default: 10 }),
   DEVICE_TOKEN_TTL_DAYS: Type.Integer({ minimum: 1, maximum: 400, default: 90 }),
   CORS_ORIGINS: Type.String({ default: '' }),
-  TRUST_PROXY: Type.Boolean({ default: false }),
+  // Which proxies' X-Forwarded-For to believe: false, true (all: only behind an ingress that
+  // rewrites the header), a hop count (1 = the ingress in front of us), or their addresses/CIDRs.
+  TRUST_PROXY: Type.String({
+    pattern: '^(true|false|[0-9]|[0-9a-fA-F.:/]+(,[ ]*[0-9a-fA-F.:/]+)*)$',
+    default: 'false',
+  }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 10485760, default: 65536 }),
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 15000 }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
@@ -108,6 +113,17 @@ export function loadEnv<S extends TObject>(
     throw new ConfigError(`invalid configuration:\n${[...new Set(lines)].join('\n')}`);
   }
   return withDefaults as Static<S>;
+}
+
+/** TRUST_PROXY as Fastify's `trustProxy` takes it: a boolean, the nearest N hops, or a list of addresses. */
+export function trustProxy(config: Config): boolean | string[] | ((address: string, hop: number) => boolean) {
+  const value = config.TRUST_PROXY.trim();
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^[0-9]$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  return value.split(',').map((a) => a.trim());
 }
 
 export function corsOrigins(config: Config): string[] {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, trustProxy } from '../src/config.js';
 
 const base = { DATABASE_URL: 'postgresql://u@db/app', JWT_SECRET: 'x'.repeat(32) };
 
@@ -16,8 +16,16 @@ t.test('defaults fill everything not given', async (t) => {
 t.test('strings from the environment are converted to the declared types', async (t) => {
   const config = loadConfig({ ...base, PORT: '8080', TRUST_PROXY: 'true', DATABASE_POOL_MAX: '25' });
   t.equal(config.PORT, 8080);
-  t.equal(config.TRUST_PROXY, true);
+  t.equal(trustProxy(config), true);
   t.equal(config.DATABASE_POOL_MAX, 25);
+});
+
+t.test("TRUST_PROXY: off, all, a hop count, or the proxies' addresses; anything else refused", async (t) => {
+  t.equal(trustProxy(loadConfig(base)), false, 'off by default');
+  const oneHop = trustProxy(loadConfig({ ...base, TRUST_PROXY: '1' })) as (address: string, hop: number) => boolean;
+  t.ok(oneHop('10.42.1.7', 0) && !oneHop('203.0.113.9', 1), 'one hop: the ingress in front of the pod, no further');
+  t.same(trustProxy(loadConfig({ ...base, TRUST_PROXY: '10.42.0.0/16, 127.0.0.1' })), ['10.42.0.0/16', '127.0.0.1']);
+  t.throws(() => loadConfig({ ...base, TRUST_PROXY: 'yes' }), /TRUST_PROXY/);
 });
 
 t.test('a bad value is named with the rule it broke, and the value itself is not echoed', async (t) => {

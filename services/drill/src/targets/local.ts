@@ -152,8 +152,9 @@ listen postgres-rw
         REDIS_URL: redis.url,
         JWT_SECRET: jwtSecret,
         ACCESS_TOKEN_TTL_SECONDS: '3600',
-        // Shoppers arrive with their own X-Forwarded-For through HAProxy, as through the ingress.
-        TRUST_PROXY: 'true',
+        // Shoppers arrive with their own X-Forwarded-For, and HAProxy appends the address it saw:
+        // believe two hops (HAProxy, then the shopper's own entry) so each shopper is one address.
+        TRUST_PROXY: '2',
         // Longer than HAProxy needs to see /readyz fail twice (2 x 500 ms), as the pod's preStop is.
         SHUTDOWN_DELAY_MS: '1500',
         PAYMENT_TIMEOUT_MS: '2000',
