@@ -19,7 +19,7 @@ export interface OrderView {
 }
 
 /** Which status a staff member may move an order to from each status. */
-export const STAFF_TRANSITIONS: Record<OrderStatus, OrderStatus[]> = {
+const STAFF_TRANSITIONS: Record<OrderStatus, OrderStatus[]> = {
   pending_payment: ['cancelled'],
   paid: ['processing', 'cancelled'],
   processing: ['shipped', 'cancelled'],
@@ -29,7 +29,7 @@ export const STAFF_TRANSITIONS: Record<OrderStatus, OrderStatus[]> = {
   payment_failed: [],
 };
 /** A customer may cancel until the parcel leaves the warehouse. */
-export const CUSTOMER_CANCELLABLE: OrderStatus[] = ['paid', 'processing'];
+const CUSTOMER_CANCELLABLE: OrderStatus[] = ['paid', 'processing'];
 /** Orders in these states hold stock; leaving them returns it. */
 const HOLDS_STOCK: OrderStatus[] = ['pending_payment', 'paid', 'processing', 'shipped', 'delivered'];
 
@@ -68,7 +68,7 @@ type OrderWithItems = NonNullable<Awaited<ReturnType<Db['order']['findFirst']>>>
   items: { productId: number; name: string; unitPricePoisha: bigint; quantity: number }[];
 };
 
-export function toView(o: OrderWithItems): OrderView {
+function toView(o: OrderWithItems): OrderView {
   return {
     id: o.id,
     number: o.number,
@@ -90,7 +90,17 @@ export function toView(o: OrderWithItems): OrderView {
   };
 }
 
-export async function listOrders(db: Db, where: { userId?: string; status?: OrderStatus }, limit: number, before?: string) {
+export function listOwnOrders(db: Db, userId: string, { limit, cursor }: Page) {
+  return pageOfOrders(db, { userId }, limit, cursor);
+}
+
+export function listAllOrders(db: Db, { status, limit, cursor }: Page & { status?: OrderStatus }) {
+  return pageOfOrders(db, status ? { status } : {}, limit, cursor);
+}
+
+type Page = { limit: number; cursor?: string };
+
+async function pageOfOrders(db: Db, where: { userId?: string; status?: OrderStatus }, limit: number, before?: string) {
   const beforeOrder = before ? await db.order.findUnique({ where: { id: before }, select: { number: true } }) : null;
   if (before && !beforeOrder) throw new AppError(400, 'INVALID_CURSOR', 'cursor order not found');
   const rows = await db.order.findMany({
@@ -101,6 +111,34 @@ export async function listOrders(db: Db, where: { userId?: string; status?: Orde
   });
   const page = rows.slice(0, limit);
   return { items: page.map(toView), nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+}
+
+type OrderDeps = { db: Db; payments: PaymentGateway };
+
+/** Staff move an order along its life; a cancellation also returns the stock and the money. */
+export async function changeStatus(
+  { db, payments }: OrderDeps,
+  orderId: string,
+  { status, note }: { status: OrderStatus; note?: string },
+  actorId: string,
+): Promise<OrderView> {
+  const allowedFrom = (Object.keys(STAFF_TRANSITIONS) as OrderStatus[]).filter((from) => STAFF_TRANSITIONS[from].includes(status));
+  if (allowedFrom.length === 0) throw conflict('INVALID_STATUS_TRANSITION', `staff cannot set an order to ${status}`);
+  const order = await transition(db, orderId, allowedFrom, status, actorId, note ?? null);
+  if (status === 'cancelled') await refundIfPaid(payments, order);
+  return order;
+}
+
+/** Someone else's order is "not found", not "forbidden": ids must not be probeable. */
+export async function cancelOwnOrder({ db, payments }: OrderDeps, orderId: string, userId: string): Promise<OrderView> {
+  if (!(await findOrder(db, orderId, userId))) throw notFound('order');
+  const cancelled = await transition(db, orderId, CUSTOMER_CANCELLABLE, 'cancelled', userId, 'cancelled by customer');
+  await refundIfPaid(payments, cancelled);
+  return cancelled;
+}
+
+async function refundIfPaid(payments: PaymentGateway, order: OrderView) {
+  if (order.paymentReference) await payments.refund(order.paymentReference, order.totalPoisha);
 }
 
 /**

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { sqlState, UNIQUE_VIOLATION } from '../db/errors.js';
 import { mergeGuestCart } from '../domain/cart.js';
-import { hashPassword, verifyPassword } from '../domain/passwords.js';
 import type { IssuedRefreshToken } from '../domain/tokens.js';
-import { conflict, unauthorized } from '../errors.js';
+import { findUser, normaliseEmail, registerCustomer, userByCredentials } from '../domain/users.js';
+import { unauthorized } from '../errors.js';
 import { Uuid } from '../http/schemas.js';
 import { requirePrincipal } from '../plugins/app/auth.js';
 
@@ -35,7 +34,7 @@ const sessionLinks = {
   logout: { operationId: 'logout', requestBody: { refreshToken: '$response.body#/refreshToken' } },
 };
 
-const normaliseEmail = (email: string) => email.trim().toLowerCase();
+const accountGone = () => unauthorized('TOKEN_INVALID', 'account no longer exists');
 
 export default async function authRoutes(app: FastifyInstance) {
   const loginLimit = { max: app.config.LOGIN_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000 };
@@ -72,18 +71,9 @@ export default async function authRoutes(app: FastifyInstance) {
       links: { 201: sessionLinks },
     },
     async (request, reply) => {
-      const body = request.body as { email: string; password: string; name: string; guestCartId?: string };
-      const email = normaliseEmail(body.email);
-      let user: Awaited<ReturnType<typeof app.db.user.create>>;
-      try {
-        user = await app.db.user.create({ data: { email, name: body.name.trim(), passwordHash: await hashPassword(body.password) } });
-      } catch (error) {
-        if (sqlState(error) === UNIQUE_VIOLATION || (error as { code?: string }).code === 'P2002') {
-          throw conflict('EMAIL_TAKEN', 'an account with this email already exists; log in instead');
-        }
-        throw error;
-      }
-      if (body.guestCartId) await mergeGuestCart(app.db, user.id, body.guestCartId);
+      const { guestCartId, ...account } = request.body as { email: string; password: string; name: string; guestCartId?: string };
+      const user = await registerCustomer(app.db, account);
+      if (guestCartId) await mergeGuestCart(app.db, user.id, guestCartId);
       return reply.status(201).send(await session(user));
     },
   );
@@ -117,9 +107,8 @@ export default async function authRoutes(app: FastifyInstance) {
       // A genuine device token for this email is throttled on its own, not with the account.
       const device = app.deviceTokens.verify(body.deviceToken, email);
       await app.loginThrottle.assertNotLocked(email, device);
-      const user = await app.db.user.findUnique({ where: { email } });
-      const ok = await verifyPassword(user?.passwordHash ?? null, body.password);
-      if (!user || !ok) {
+      const user = await userByCredentials(app.db, email, body.password);
+      if (!user) {
         await app.loginThrottle.recordFailure(email, device);
         app.businessMetrics.loginFailures.inc({ reason: 'invalid_credentials' });
         request.log.warn({ event: 'login_failed', ip: request.ip }, 'login failed');
@@ -147,8 +136,8 @@ export default async function authRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const { userId, next } = await app.refreshTokens.rotate((request.body as { refreshToken: string }).refreshToken);
-      const user = await app.db.user.findUnique({ where: { id: userId } });
-      if (!user) throw unauthorized('TOKEN_INVALID', 'account no longer exists');
+      const user = await findUser(app.db, userId);
+      if (!user) throw accountGone();
       return session(user, next);
     },
   );
@@ -178,9 +167,9 @@ export default async function authRoutes(app: FastifyInstance) {
       schema: { tags: ['auth'], summary: 'The signed-in user', security: [{ bearer: [] }], response: { 200: UserSchema } },
     },
     async (request) => {
-      const user = await app.db.user.findUnique({ where: { id: requirePrincipal(request).sub } });
-      if (!user) throw unauthorized('TOKEN_INVALID', 'account no longer exists');
-      return { id: user.id, email: user.email, name: user.name, role: user.role };
+      const user = await findUser(app.db, requirePrincipal(request).sub);
+      if (!user) throw accountGone();
+      return user;
     },
   );
 }

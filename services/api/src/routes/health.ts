@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Type } from 'typebox';
-import { pendingMigrations, readMigrations } from '../db/migrator.js';
+import { databaseCheck } from '../domain/readiness.js';
 
 const Ready = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
@@ -19,7 +19,7 @@ const Ready = Type.Object({
  * Redis is optional for serving, so it degrades readiness' report, not its status.
  */
 async function healthRoutes(app: FastifyInstance) {
-  const expected = readMigrations();
+  const checkDatabase = databaseCheck(app.db);
   let shuttingDown = false;
   app.decorate('beginShutdown', () => {
     shuttingDown = true;
@@ -56,14 +56,7 @@ async function healthRoutes(app: FastifyInstance) {
     '/readyz',
     { schema: { hide: true, response: { 200: Ready, 503: Ready } }, config: probeConfig, logLevel: 'warn' },
     async (_request, reply) => {
-      let database: 'ok' | 'down' = 'ok';
-      let migrations: 'ok' | 'pending' | 'unknown' = 'unknown';
-      try {
-        const pending = await pendingMigrations((sql) => app.db.$queryRawUnsafe<{ name: string }[]>(sql), expected);
-        migrations = pending.length === 0 ? 'ok' : 'pending';
-      } catch {
-        database = 'down';
-      }
+      const { database, migrations } = await checkDatabase();
       app.businessMetrics.dbUp.set(database === 'ok' ? 1 : 0);
       const redis = app.redis === null ? 'disabled' : app.redisReady() ? 'ok' : 'degraded';
       const ready = !shuttingDown && database === 'ok' && migrations === 'ok';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { CUSTOMER_CANCELLABLE, findOrder, listOrders, transition } from '../domain/orders.js';
+import { cancelOwnOrder, findOrder, listOwnOrders } from '../domain/orders.js';
 import { notFound } from '../errors.js';
 import { Uuid } from '../http/schemas.js';
 import { requirePrincipal } from '../plugins/app/auth.js';
@@ -26,8 +26,7 @@ export default async function orderRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const { limit, cursor } = request.query as { limit: number; cursor?: string };
-      return listOrders(app.db, { userId: requirePrincipal(request).sub }, limit, cursor);
+      return listOwnOrders(app.db, requirePrincipal(request).sub, request.query as { limit: number; cursor?: string });
     },
   );
 
@@ -66,12 +65,8 @@ export default async function orderRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const principal = requirePrincipal(request);
       const { id } = request.params as { id: string };
-      const order = await findOrder(app.db, id, principal.sub);
-      if (!order) throw notFound('order');
-      const cancelled = await transition(app.db, id, CUSTOMER_CANCELLABLE, 'cancelled', principal.sub, 'cancelled by customer');
-      if (cancelled.paymentReference) await app.payments.refund(cancelled.paymentReference, cancelled.totalPoisha);
+      const cancelled = await cancelOwnOrder({ db: app.db, payments: app.payments }, id, requirePrincipal(request).sub);
       app.businessMetrics.orders.inc({ status: 'cancelled' });
       return cancelled;
     },
