@@ -4,7 +4,7 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, wri
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, type RunAs, spawnServer, stopChild, waitFor } from './processes.js';
+import { childPids, freePort, type RunAs, spawnServer, stopChild, waitFor } from './processes.js';
 
 export interface PostgresServer {
   /** Superuser URL of the maintenance database (`postgres`). */
@@ -162,6 +162,18 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
       asPostgres('pg_ctl', ['promote', '-D', pgData, '-w', '-t', '30']);
     },
     async crash() {
+      // The whole server dies at once, as with a pod or node: the postmaster and every backend.
+      // Killing the postmaster alone leaves backends serving their open connections until they
+      // notice, which made "the database is gone" depend on how busy the machine was.
+      if (child?.pid) {
+        for (const pid of childPids(child.pid)) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+      }
       if (child) await stopChild(child, 'SIGKILL');
       // A SIGKILLed postmaster leaves children that hold shared memory; wait for them to go.
       await waitFor('PostgreSQL backends to exit', async () => !(await acceptsConnections(port)), 10_000);

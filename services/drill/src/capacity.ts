@@ -6,8 +6,9 @@
  * core), PostgreSQL CPU per order, and the catalog cache hit rate.
  * Results: .cache/capacity/result.json and a table; docs/capacity.md explains them.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { childPids } from '@dhakacart/devstack';
 import { makeAccounts } from './accounts.js';
 import { runK6 } from './k6.js';
 import { startLocalTarget } from './targets/local.js';
@@ -28,19 +29,6 @@ function cpuSeconds(pids: number[]): number {
     }
   }
   return ticks / TICKS;
-}
-
-function childrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number)
-    .filter((p) => {
-      try {
-        return Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    });
 }
 
 async function cacheCounts(urls: string[]) {
@@ -87,7 +75,7 @@ async function measureConfiguration(apis: number): Promise<Step[]> {
     writeFileSync(accountsFile, JSON.stringify(accounts.map((a) => ({ token: a.token }))));
     for (const rate of RATES) {
       const apiPids = target.apiProcesses().map((p) => p.pid);
-      const pgPids = () => [target.primaryPid(), ...childrenOf(target.primaryPid())];
+      const pgPids = () => [target.primaryPid(), ...childPids(target.primaryPid())];
       const urls = target.apiProcesses().map((p) => p.url);
       const cacheBefore = await cacheCounts(urls);
       const [apiBefore, pgBefore] = [cpuSeconds(apiPids), cpuSeconds(pgPids())];
