@@ -103,3 +103,4 @@ clean: ## remove build output, tool caches and local shop data (keeps .cache/clu
 
 include ansible/cluster.mk
 include charts/tests/k8s/k8s.mk
+include services/deploy/deploy.mk

@@ -1,0 +1,26 @@
+#!/usr/bin/env python3
+"""Image pins (CI's images.yml, make cluster's .cache/cluster/images.yml) -> the app chart's
+image values, refusing anything not pinned by digest. `--tag` prints the api image's tag
+(the commit CI built). Usage: pins-to-values.py [--tag] PINS.yml"""
+import json
+import re
+import sys
+
+import yaml
+
+args = sys.argv[1:]
+tag_only = args[:1] == ["--tag"]
+pins = yaml.safe_load(open(args[-1])) or {}
+values = {}
+for name in ("api", "web"):
+    pin = pins.get(name)
+    if not isinstance(pin, dict) or not re.fullmatch(r"sha256:[0-9a-f]{64}", str(pin.get("digest", ""))):
+        sys.exit(f"{args[-1]}: {name} needs a sha256 digest")
+    if not pin.get("repository") or not str(pin.get("tag", "")):
+        sys.exit(f"{args[-1]}: {name} needs repository and tag")
+    values[name] = {"image": {"repository": pin["repository"], "tag": str(pin["tag"]), "digest": pin["digest"]}}
+if tag_only:
+    print(values["api"]["image"]["tag"])
+else:
+    # JSON is YAML: helm -f reads it as it is.
+    print(json.dumps(values, indent=2))
