@@ -83,13 +83,14 @@ import json, sys
 r = json.load(open(sys.argv[1])); fault = int(sys.argv[2])
 c = r["catalog"]; total = c["ok"] + c["failed"]
 w = r["writes"]
-# Writes back: the first successful write after the last failed one that followed the fault
-# (0 when no write failed after it).
-lf = w["longestFailure"]
+# Writes back: the first successful write after the last failed one that followed the
+# fault (0 when none failed after it).
+fails = [t for t in w.get("failTimes", []) if t >= fault]
 back = 0.0
-if w["failed"] and lf["from"] is not None and lf["from"] >= fault - 1000:
-    after = [t for t in w["okTimes"] if t > lf["from"]]
+if fails:
+    after = [t for t in w["okTimes"] if t > fails[-1]]
     back = ((after[0] if after else r["startedAt"] + r["seconds"] * 1000) - fault) / 1000
+lf = w["longestFailure"]
 print(total, c["failed"], f'{100 * c["failed"] / max(1, total):.2f}', f'{r["checkouts"]["longestGapSeconds"]:.1f}', f'{back:.1f}', f'{lf["seconds"]:.1f}')
 PY
 )"

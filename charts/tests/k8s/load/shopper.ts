@@ -281,6 +281,7 @@ async function main(): Promise<void> {
       failed: count('write', false),
       longestFailure: longestGap('write'),
       okTimes: samples.filter((x) => x.what === 'write' && x.ok).map((x) => x.at),
+      failTimes: samples.filter((x) => x.what === 'write' && !x.ok).map((x) => x.at),
     },
     checkouts: { acknowledged: acks.length, failedAttempts: checkoutFailures, soldOut: soldOutAnswers, longestGapSeconds: longestCheckoutGap / 1000, acks },
     errors,
