@@ -5,17 +5,21 @@ DEPLOY_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPO="$(cd "$DEPLOY_HOME/../.." && pwd)"
 cd "$REPO" || exit 1
 DEPLOY_ENV="${DEPLOY_ENV:-lab}"
-[[ -f $DEPLOY_HOME/environments/$DEPLOY_ENV.env ]] || { echo "no environment $DEPLOY_ENV (services/deploy/environments/)" >&2; exit 2; }
+# DEPLOY_ENV_FILE: another settings file (the tests' stand-in environment).
+DEPLOY_ENV_FILE="${DEPLOY_ENV_FILE:-$DEPLOY_HOME/environments/$DEPLOY_ENV.env}"
+[[ -f $DEPLOY_ENV_FILE ]] || { echo "no environment $DEPLOY_ENV (services/deploy/environments/)" >&2; exit 2; }
 # Settings from the environment file (and the one it names in DEPLOY_INHERIT), unless the
 # caller set them already: the file is read as data, never executed.
-load_env() {
+load_env() { # file
   local k v
   while IFS='=' read -r k v; do
     [[ $k =~ ^[A-Z_]+$ && -z ${!k:-} ]] && export "$k=$v"
-  done < <(grep -E '^[A-Z_]+=' "$DEPLOY_HOME/environments/$1.env")
-  if [[ -n ${DEPLOY_INHERIT:-} && $DEPLOY_INHERIT != "$1" ]]; then local i=$DEPLOY_INHERIT; unset DEPLOY_INHERIT; load_env "$i"; fi
+  done < <(grep -E '^[A-Z_]+=' "$1")
+  if [[ -n ${DEPLOY_INHERIT:-} ]]; then
+    local i=$DEPLOY_INHERIT; unset DEPLOY_INHERIT; load_env "$DEPLOY_HOME/environments/$i.env"
+  fi
 }
-load_env "$DEPLOY_ENV"
+load_env "$DEPLOY_ENV_FILE"
 HELM="${DEPLOY_HELM:-helm}"
 export KUBECONFIG="${KUBECONFIG:-$HOME/.kube/config}"
 OUT="${DEPLOY_OUT:-$REPO/.cache/deploy}"
