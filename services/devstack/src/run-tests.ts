@@ -20,7 +20,7 @@ const root = join(import.meta.dirname, '..', '..', '..');
 const concurrency = Number(process.env.TEST_CONCURRENCY ?? 2);
 const fileTimeoutMs = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 300_000);
 // Shell suites build whole environments (a debootstrap root, helm renders): a longer bound.
-const suiteTimeoutMs = Number(process.env.TEST_SUITE_TIMEOUT_MS ?? 900_000);
+const suiteTimeoutMs = Number(process.env.TEST_SUITE_TIMEOUT_MS ?? 1_800_000);
 const filter = process.argv.slice(2);
 
 interface Result {
