@@ -1589,9 +1589,9 @@ export interface operations {
             pricePoisha: number;
             compareAtPoisha: number | null;
             stock: number;
-            inStock: boolean;
-            featured: boolean;
             images: string[];
+            featured: boolean;
+            inStock: boolean;
             category: {
               slug: string;
               name: string;

@@ -1,29 +1,11 @@
 import type { Db } from '../db/client.js';
 import { FOREIGN_KEY_VIOLATION, sqlState } from '../db/errors.js';
 import { AppError, conflict, notFound, unauthorized } from '../errors.js';
-
-export const MAX_QUANTITY_PER_ITEM = 20;
-
-export interface CartView {
-  id: string | null;
-  items: {
-    productId: number;
-    slug: string;
-    name: string;
-    image: string | null;
-    unitPricePoisha: number;
-    quantity: number;
-    lineTotalPoisha: number;
-    stock: number;
-    available: boolean;
-  }[];
-  itemCount: number;
-  totalPoisha: number;
-}
+import { type Cart, MAX_QUANTITY_PER_ITEM } from '../schemas/cart.js';
 
 export type CartOwner = { userId: string } | { guestCartId: string | undefined };
 
-const EMPTY: CartView = { id: null, items: [], itemCount: 0, totalPoisha: 0 };
+const EMPTY: Cart = { id: null, items: [], itemCount: 0, totalPoisha: 0 };
 
 const GUEST_CART_GONE = () => new AppError(404, 'CART_NOT_FOUND', 'this guest cart does not exist (it may have been merged at login)');
 const ACCOUNT_GONE = () => unauthorized('TOKEN_INVALID', 'account no longer exists');
@@ -55,7 +37,7 @@ async function ensureUserCart(db: Pick<Db, '$queryRaw'>, userId: string): Promis
     throw error;
   }
 }
-export async function viewCart(db: Db, cartId: string | null): Promise<CartView> {
+async function viewCart(db: Db, cartId: string | null): Promise<Cart> {
   if (!cartId) return EMPTY;
   const items = await db.cartItem.findMany({
     where: { cartId },
@@ -84,11 +66,11 @@ export async function viewCart(db: Db, cartId: string | null): Promise<CartView>
   };
 }
 
-export async function getCart(db: Db, owner: CartOwner) {
+export async function getCart(db: Db, owner: CartOwner): Promise<Cart> {
   return viewCart(db, await findCart(db, owner));
 }
 
-export async function setItem(db: Db, owner: CartOwner, productId: number, quantity: number): Promise<CartView> {
+export async function setItem(db: Db, owner: CartOwner, productId: number, quantity: number): Promise<Cart> {
   const product = await db.product.findFirst({ where: { id: productId, active: true }, select: { stock: true } });
   if (!product) throw notFound('product');
   if (product.stock === 0) throw conflict('OUT_OF_STOCK', 'this product is sold out', { productId, available: 0 });
@@ -119,7 +101,7 @@ export async function setItem(db: Db, owner: CartOwner, productId: number, quant
   return viewCart(db, cartId);
 }
 
-export async function removeItem(db: Db, owner: CartOwner, productId: number): Promise<CartView> {
+export async function removeItem(db: Db, owner: CartOwner, productId: number): Promise<Cart> {
   const cartId = await findCart(db, owner);
   if (cartId) await db.cartItem.deleteMany({ where: { cartId, productId } });
   return viewCart(db, cartId);
@@ -129,7 +111,7 @@ export async function removeItem(db: Db, owner: CartOwner, productId: number): P
  * At login the guest's cart joins the account's: quantities add up (capped),
  * and the guest cart is deleted so its id cannot be used again.
  */
-export async function mergeGuestCart(db: Db, userId: string, guestCartId: string): Promise<CartView> {
+export async function mergeGuestCart(db: Db, userId: string, guestCartId: string): Promise<Cart> {
   const cartId = await db.$transaction(async (tx) => {
     // Lock the guest cart first: a concurrent merge of the same cart (another tab's login, a second
     // account) waits here, then finds it gone and merges nothing; guest adds in flight finish first.

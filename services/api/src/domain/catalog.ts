@@ -1,50 +1,23 @@
 import { createHash } from 'node:crypto';
+import { Value } from 'typebox/value';
 import type { Db } from '../db/client.js';
 import { badRequest } from '../errors.js';
-import { Prisma, type Product } from '../generated/prisma/client.js';
-
-export type SortOrder = 'relevance' | 'price_asc' | 'price_desc' | 'newest' | 'name_asc';
-
-export interface ListQuery {
-  q?: string;
-  category?: string;
-  brand?: string[];
-  minPrice?: number;
-  maxPrice?: number;
-  inStock?: boolean;
-  featured?: boolean;
-  discounted?: boolean;
-  sort?: SortOrder;
-  limit?: number;
-  cursor?: string;
-}
-
-export interface ProductSummary {
-  id: number;
-  slug: string;
-  name: string;
-  brand: string;
-  category: string;
-  pricePoisha: number;
-  compareAtPoisha: number | null;
-  stock: number;
-  inStock: boolean;
-  featured: boolean;
-  image: string | null;
-}
-
-export interface ProductDetail extends Omit<ProductSummary, 'category' | 'image'> {
-  sku: string;
-  description: string;
-  specs: Record<string, string>;
-  images: string[];
-  category: { slug: string; name: string };
-}
+import { Prisma } from '../generated/prisma/client.js';
+import type { Brand, Category } from '../schemas/category.js';
+import {
+  PRODUCTS_PER_PAGE,
+  ProductDetail,
+  type ProductPage,
+  type ProductQuery,
+  type ProductSort,
+  type ProductSummary,
+} from '../schemas/product.js';
+import { toProduct, withNumberPrices } from './products.js';
 
 type CursorValue = number | string;
 /** What a cursor carries: the sort and filters it was made for, the last row's sort key and id. */
 interface Cursor {
-  s: SortOrder;
+  s: ProductSort;
   f: string;
   v: CursorValue;
   id: number;
@@ -55,7 +28,7 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
 
 /** Whether `v` is a sort key this sort can have produced: the database never sees anything else. */
-const VALID_SORT_KEY: Record<SortOrder, (v: unknown) => boolean> = {
+const VALID_SORT_KEY: Record<ProductSort, (v: unknown) => boolean> = {
   relevance: (v) => typeof v === 'string' && DECIMAL.test(v),
   price_asc: (v) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 1e12,
   price_desc: (v) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 1e12,
@@ -64,7 +37,7 @@ const VALID_SORT_KEY: Record<SortOrder, (v: unknown) => boolean> = {
 };
 
 /** The filters and sort a cursor is bound to (the page size may change between pages). */
-function cursorScope(query: ListQuery, q: string | undefined, sort: SortOrder): string {
+function cursorScope(query: ProductQuery, q: string | undefined, sort: ProductSort): string {
   const scope = [
     q ?? '',
     query.category ?? '',
@@ -87,7 +60,7 @@ function cursorScope(query: ListQuery, q: string | undefined, sort: SortOrder): 
  * checked before it reaches SQL, so a stale or tampered one is a 400, never a
  * database error.
  */
-function decodeCursor(cursor: string | undefined, sort: SortOrder, scope: string): Cursor | null {
+function decodeCursor(cursor: string | undefined, sort: ProductSort, scope: string): Cursor | null {
   if (!cursor) return null;
   let parsed: Partial<Cursor>;
   try {
@@ -111,29 +84,22 @@ function decodeCursor(cursor: string | undefined, sort: SortOrder, scope: string
 const invalidCursor = (message: string) => badRequest('INVALID_CURSOR', message);
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 
-interface Row {
-  id: number;
-  slug: string;
-  name: string;
-  brand: string;
-  category: string;
-  price_poisha: bigint;
-  compare_at_poisha: bigint | null;
-  stock: number;
-  featured: boolean;
-  image: string | null;
+/** A product card as the query returns it: prices still bigint, and the key the page is sorted by. */
+type CardRow = Omit<ProductSummary, 'pricePoisha' | 'compareAtPoisha'> & {
+  pricePoisha: bigint;
+  compareAtPoisha: bigint | null;
   sort_key: CursorValue | Date | null;
-}
+};
 
 /** Ids of a category and its direct children (the tree is two levels deep). */
 const categoryAndChildren = (slug: string) => Prisma.sql`
   SELECT id FROM categories WHERE slug = ${slug}
   UNION SELECT id FROM categories WHERE parent_id = (SELECT id FROM categories WHERE slug = ${slug})`;
 
-export async function listProducts(db: Db, query: ListQuery): Promise<{ items: ProductSummary[]; nextCursor: string | null }> {
-  const limit = query.limit ?? 24;
+export async function listProducts(db: Db, query: ProductQuery): Promise<ProductPage> {
+  const limit = query.limit ?? PRODUCTS_PER_PAGE;
   const q = query.q?.trim().toLowerCase();
-  const sort: SortOrder = query.sort ?? (q ? 'relevance' : 'newest');
+  const sort: ProductSort = query.sort ?? (q ? 'relevance' : 'newest');
   if (sort === 'relevance' && !q) throw badRequest('SORT_NEEDS_QUERY', 'sort=relevance needs a search query (q)');
   if (query.minPrice !== undefined && query.maxPrice !== undefined && query.minPrice > query.maxPrice) {
     throw badRequest('INVALID_PRICE_RANGE', 'minPrice must not exceed maxPrice');
@@ -159,7 +125,7 @@ export async function listProducts(db: Db, query: ListQuery): Promise<{ items: P
   const score = q
     ? Prisma.sql`round((ts_rank(p.search_vector, websearch_to_tsquery('simple', ${q})) + word_similarity(${q}, lower(p.name)))::numeric, 6)`
     : Prisma.sql`0`;
-  const order: Record<SortOrder, { key: Prisma.Sql; dir: 'ASC' | 'DESC'; cast: string }> = {
+  const order: Record<ProductSort, { key: Prisma.Sql; dir: 'ASC' | 'DESC'; cast: string }> = {
     relevance: { key: score, dir: 'DESC', cast: 'numeric' },
     price_asc: { key: Prisma.sql`p.price_poisha`, dir: 'ASC', cast: 'bigint' },
     price_desc: { key: Prisma.sql`p.price_poisha`, dir: 'DESC', cast: 'bigint' },
@@ -179,9 +145,9 @@ export async function listProducts(db: Db, query: ListQuery): Promise<{ items: P
     );
   }
   const idOrder = dir === 'DESC' && sort !== 'relevance' ? Prisma.sql`DESC` : Prisma.sql`ASC`;
-  const rows = await db.$queryRaw<Row[]>`
-    SELECT p.id, p.slug, p.name, p.brand, c.slug AS category, p.price_poisha, p.compare_at_poisha, p.stock,
-           p.featured, p.images[1] AS image, ${key} AS sort_key
+  const rows = await db.$queryRaw<CardRow[]>`
+    SELECT p.id, p.slug, p.name, p.brand, c.slug AS category, p.price_poisha AS "pricePoisha", p.compare_at_poisha AS "compareAtPoisha",
+           p.stock, p.stock > 0 AS "inStock", p.featured, p.images[1] AS image, ${key} AS sort_key
     FROM products p JOIN categories c ON c.id = p.category_id
     WHERE ${Prisma.join(where, ' AND ')}
     ORDER BY ${key} ${Prisma.raw(dir)}, p.id ${idOrder}
@@ -203,50 +169,21 @@ export async function listProducts(db: Db, query: ListQuery): Promise<{ items: P
           id: last.id,
         })
       : null;
-  return { items: page.map(toSummary), nextCursor };
+  return { items: page.map(({ sort_key, ...card }) => withNumberPrices(card)), nextCursor };
 }
 
-function toSummary(r: Row): ProductSummary {
-  return {
-    id: r.id,
-    slug: r.slug,
-    name: r.name,
-    brand: r.brand,
-    category: r.category,
-    pricePoisha: Number(r.price_poisha),
-    compareAtPoisha: r.compare_at_poisha === null ? null : Number(r.compare_at_poisha),
-    stock: r.stock,
-    inStock: r.stock > 0,
-    featured: r.featured,
-    image: r.image,
-  };
-}
-
-/** A product row as JSON: what the storefront and staff both see (prices are bigint poisha in the database). */
-export function productFields(p: Product) {
-  return {
-    id: p.id,
-    sku: p.sku,
-    slug: p.slug,
-    name: p.name,
-    brand: p.brand,
-    description: p.description,
-    specs: (p.specs ?? {}) as Record<string, string>,
-    pricePoisha: Number(p.pricePoisha),
-    compareAtPoisha: p.compareAtPoisha === null ? null : Number(p.compareAtPoisha),
-    stock: p.stock,
-    featured: p.featured,
-    images: p.images,
-  };
-}
-
+/** The product page: what staff see, less their bookkeeping, with the category named. */
 export async function getProduct(db: Db, slug: string): Promise<ProductDetail | null> {
-  const p = await db.product.findFirst({ where: { slug, active: true }, include: { category: true } });
-  if (!p) return null;
-  return { ...productFields(p), inStock: p.stock > 0, category: { slug: p.category.slug, name: p.category.name } };
+  const row = await db.product.findFirst({ where: { slug, active: true }, include: { category: true } });
+  if (!row) return null;
+  const { category, ...product } = toProduct(row);
+  const detail: ProductDetail = { ...product, inStock: row.stock > 0, category: { slug: row.category.slug, name: row.category.name } };
+  // The catalog cache sends this as it is, past the response serialiser: only what ProductDetail declares reaches shoppers.
+  Value.Clean(ProductDetail, detail);
+  return detail;
 }
 
-export async function listCategories(db: Db) {
+export async function listCategories(db: Db): Promise<Category[]> {
   const rows = await db.$queryRaw<{ slug: string; name: string; parent_slug: string | null; product_count: bigint }[]>`
     SELECT c.slug, c.name, parent.slug AS parent_slug,
            (SELECT count(*) FROM products p WHERE p.active AND (p.category_id = c.id
@@ -256,7 +193,7 @@ export async function listCategories(db: Db) {
   return rows.map((r) => ({ slug: r.slug, name: r.name, parentSlug: r.parent_slug, productCount: Number(r.product_count) }));
 }
 
-export async function listBrands(db: Db, category?: string) {
+export async function listBrands(db: Db, category?: string): Promise<Brand[]> {
   const filter = category ? Prisma.sql`AND p.category_id IN (${categoryAndChildren(category)})` : Prisma.empty;
   const rows = await db.$queryRaw<{ brand: string; n: bigint }[]>`
     SELECT p.brand, count(*) AS n FROM products p WHERE p.active ${filter} GROUP BY p.brand ORDER BY p.brand`;

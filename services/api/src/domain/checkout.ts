@@ -1,18 +1,15 @@
 import type { Db } from '../db/client.js';
 import { RETRYABLE, sqlState, UNIQUE_VIOLATION } from '../db/errors.js';
 import { AppError, badRequest, conflict } from '../errors.js';
-import { findOrder, type OrderView, requestFingerprint, transition } from './orders.js';
-import { type PaymentGateway, type PaymentProviderName, PaymentTimeoutError, type SandboxOutcome } from './payments.js';
-
-export interface CheckoutInput {
-  shipping: { name: string; phone: string; address: string; city: string };
-  payment: { provider: PaymentProviderName; sandboxOutcome?: SandboxOutcome };
-}
+import type { CheckoutRequest } from '../schemas/checkout.js';
+import type { Order } from '../schemas/order.js';
+import { findOrder, requestFingerprint, transition } from './orders.js';
+import { type PaymentGateway, PaymentTimeoutError } from './payments.js';
 
 export type CheckoutOutcome =
-  | { kind: 'paid'; order: OrderView; replayed: boolean }
-  | { kind: 'failed'; order: OrderView; code: string; replayed: boolean }
-  | { kind: 'in_progress'; order: OrderView };
+  | { kind: 'paid'; order: Order; replayed: boolean }
+  | { kind: 'failed'; order: Order; code: string; replayed: boolean }
+  | { kind: 'in_progress'; order: Order };
 
 export interface CheckoutDeps {
   db: Db;
@@ -33,7 +30,12 @@ export interface CheckoutDeps {
  * with one key serialise on the unique index, so one key is one order.
  * An order left pending by a crash is expired by expireStalePendingOrders.
  */
-export async function checkout(deps: CheckoutDeps, userId: string, idempotencyKey: string, input: CheckoutInput): Promise<CheckoutOutcome> {
+export async function checkout(
+  deps: CheckoutDeps,
+  userId: string,
+  idempotencyKey: string,
+  input: CheckoutRequest,
+): Promise<CheckoutOutcome> {
   const { db } = deps;
   const hash = requestFingerprint.of(input);
   // The hot path is raw SQL, four round trips in all: replay check + cart, reserve, (payment), confirm.
@@ -49,7 +51,7 @@ export async function checkout(deps: CheckoutDeps, userId: string, idempotencyKe
     throw badRequest('CART_EMPTY', 'your cart is empty');
   }
 
-  let pending: OrderView;
+  let pending: Order;
   try {
     pending = await withRetry(() => reserve(db, userId, idempotencyKey, hash, input, lines));
   } catch (error) {
@@ -76,7 +78,7 @@ export async function checkout(deps: CheckoutDeps, userId: string, idempotencyKe
  * real gateways' idempotency keys are), so a retry that resumes an order whose first attempt
  * died between the charge and the confirmation gets the same payment, never a second one.
  */
-async function settle(deps: CheckoutDeps, pending: OrderView, input: CheckoutInput): Promise<CheckoutOutcome> {
+async function settle(deps: CheckoutDeps, pending: Order, input: CheckoutRequest): Promise<CheckoutOutcome> {
   const { db } = deps;
   let result: Awaited<ReturnType<PaymentGateway['charge']>>;
   try {
@@ -119,7 +121,7 @@ async function settle(deps: CheckoutDeps, pending: OrderView, input: CheckoutInp
     SELECT updated_at FROM paid`;
   const paidAt = confirmed[0]?.updated_at;
   if (!paidAt) {
-    const current = (await findOrder(db, pending.id)) as OrderView;
+    const current = (await findOrder(db, pending.id)) as Order;
     // A concurrent retry that resumed the same order confirmed it with this same payment.
     if (current.status === 'paid' && current.paymentReference === result.reference) return { kind: 'paid', order: current, replayed: true };
     // Expired while the provider was slow: the stock went back, so give the money back too.
@@ -159,12 +161,12 @@ async function outOfStock(db: Db, lines: CartLine[]) {
   return conflict('OUT_OF_STOCK', 'some items in your cart are no longer available in the quantity you chose', short);
 }
 
-async function replay(deps: CheckoutDeps, existing: { id: string; hash: string }, input: CheckoutInput): Promise<CheckoutOutcome> {
+async function replay(deps: CheckoutDeps, existing: { id: string; hash: string }, input: CheckoutRequest): Promise<CheckoutOutcome> {
   const { db } = deps;
   if (!requestFingerprint.matches(existing.hash, input)) {
     throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different checkout; use a new key');
   }
-  const view = (await findOrder(db, existing.id)) as OrderView;
+  const view = (await findOrder(db, existing.id)) as Order;
   if (view.status === 'pending_payment') {
     // Still pending after the first attempt must have finished with the provider (its deadline
     // plus a margin): that attempt died between reserving and confirming (a pod killed, a pool
@@ -184,7 +186,7 @@ async function replay(deps: CheckoutDeps, existing: { id: string; hash: string }
  * its items and its first event only if every line was reserved; otherwise dhakacart_out_of_stock()
  * aborts the statement and PostgreSQL undoes the decrements it made. Atomic without a transaction block.
  */
-async function reserve(db: Db, userId: string, key: string, hash: string, input: CheckoutInput, lines: CartLine[]): Promise<OrderView> {
+async function reserve(db: Db, userId: string, key: string, hash: string, input: CheckoutRequest, lines: CartLine[]): Promise<Order> {
   const [row] = await db.$queryRaw<
     {
       id: string;

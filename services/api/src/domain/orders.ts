@@ -1,22 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { AppError, conflict, notFound } from '../errors.js';
-import type { OrderStatus } from '../generated/prisma/enums.js';
+import {
+  type Order,
+  type OrderPage,
+  type OrderStatus,
+  OWN_ORDERS_PER_PAGE,
+  type OwnOrderQuery,
+  STAFF_ORDERS_PER_PAGE,
+  type StaffOrderQuery,
+  type StatusChange,
+} from '../schemas/order.js';
 import type { PaymentGateway } from './payments.js';
-
-export interface OrderView {
-  id: string;
-  number: number;
-  status: OrderStatus;
-  totalPoisha: number;
-  paymentProvider: string;
-  paymentReference: string | null;
-  failureCode: string | null;
-  shipping: { name: string; phone: string; address: string; city: string };
-  items: { productId: number; name: string; unitPricePoisha: number; quantity: number; lineTotalPoisha: number }[];
-  createdAt: string;
-  updatedAt: string;
-}
 
 /** Which status a staff member may move an order to from each status. */
 const STAFF_TRANSITIONS: Record<OrderStatus, OrderStatus[]> = {
@@ -59,7 +54,7 @@ export const requestFingerprint = {
 
 const orderInclude = { items: { orderBy: { productId: 'asc' as const } } };
 
-export async function findOrder(db: Db, id: string, userId?: string): Promise<OrderView | null> {
+export async function findOrder(db: Db, id: string, userId?: string): Promise<Order | null> {
   const order = await db.order.findFirst({ where: { id, ...(userId ? { userId } : {}) }, include: orderInclude });
   return order ? toView(order) : null;
 }
@@ -68,7 +63,7 @@ type OrderWithItems = NonNullable<Awaited<ReturnType<Db['order']['findFirst']>>>
   items: { productId: number; name: string; unitPricePoisha: bigint; quantity: number }[];
 };
 
-function toView(o: OrderWithItems): OrderView {
+function toView(o: OrderWithItems): Order {
   return {
     id: o.id,
     number: o.number,
@@ -90,17 +85,15 @@ function toView(o: OrderWithItems): OrderView {
   };
 }
 
-export function listOwnOrders(db: Db, userId: string, { limit, cursor }: Page) {
+export function listOwnOrders(db: Db, userId: string, { limit = OWN_ORDERS_PER_PAGE, cursor }: OwnOrderQuery): Promise<OrderPage> {
   return pageOfOrders(db, { userId }, limit, cursor);
 }
 
-export function listAllOrders(db: Db, { status, limit, cursor }: Page & { status?: OrderStatus }) {
+export function listAllOrders(db: Db, { status, limit = STAFF_ORDERS_PER_PAGE, cursor }: StaffOrderQuery): Promise<OrderPage> {
   return pageOfOrders(db, status ? { status } : {}, limit, cursor);
 }
 
-type Page = { limit: number; cursor?: string };
-
-async function pageOfOrders(db: Db, where: { userId?: string; status?: OrderStatus }, limit: number, before?: string) {
+async function pageOfOrders(db: Db, where: { userId?: string; status?: OrderStatus }, limit: number, before?: string): Promise<OrderPage> {
   const beforeOrder = before ? await db.order.findUnique({ where: { id: before }, select: { number: true } }) : null;
   if (before && !beforeOrder) throw new AppError(400, 'INVALID_CURSOR', 'cursor order not found');
   const rows = await db.order.findMany({
@@ -119,9 +112,9 @@ type OrderDeps = { db: Db; payments: PaymentGateway };
 export async function changeStatus(
   { db, payments }: OrderDeps,
   orderId: string,
-  { status, note }: { status: OrderStatus; note?: string },
+  { status, note }: StatusChange,
   actorId: string,
-): Promise<OrderView> {
+): Promise<Order> {
   const allowedFrom = (Object.keys(STAFF_TRANSITIONS) as OrderStatus[]).filter((from) => STAFF_TRANSITIONS[from].includes(status));
   if (allowedFrom.length === 0) throw conflict('INVALID_STATUS_TRANSITION', `staff cannot set an order to ${status}`);
   const order = await transition(db, orderId, allowedFrom, status, actorId, note ?? null);
@@ -130,14 +123,14 @@ export async function changeStatus(
 }
 
 /** Someone else's order is "not found", not "forbidden": ids must not be probeable. */
-export async function cancelOwnOrder({ db, payments }: OrderDeps, orderId: string, userId: string): Promise<OrderView> {
+export async function cancelOwnOrder({ db, payments }: OrderDeps, orderId: string, userId: string): Promise<Order> {
   if (!(await findOrder(db, orderId, userId))) throw notFound('order');
   const cancelled = await transition(db, orderId, CUSTOMER_CANCELLABLE, 'cancelled', userId, 'cancelled by customer');
   await refundIfPaid(payments, cancelled);
   return cancelled;
 }
 
-async function refundIfPaid(payments: PaymentGateway, order: OrderView) {
+async function refundIfPaid(payments: PaymentGateway, order: Order) {
   if (order.paymentReference) await payments.refund(order.paymentReference, order.totalPoisha);
 }
 
@@ -153,7 +146,7 @@ export async function transition(
   actorId: string | null,
   note: string | null,
   extra: { failureCode?: string; paymentReference?: string } = {},
-): Promise<OrderView> {
+): Promise<Order> {
   await db.$transaction(async (tx) => {
     const updated = await tx.$queryRaw<{ from_status: OrderStatus }[]>`
       UPDATE orders o SET status = ${to}::"OrderStatus", updated_at = now(),
@@ -175,7 +168,7 @@ export async function transition(
     }
     await tx.orderEvent.create({ data: { orderId, fromStatus: previous, toStatus: to, actorId, note } });
   });
-  return (await findOrder(db, orderId)) as OrderView;
+  return (await findOrder(db, orderId)) as Order;
 }
 
 /** Orders stuck in pending_payment (the pod died mid-payment) give their stock back. */

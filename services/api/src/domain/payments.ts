@@ -1,13 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-
-export type PaymentProviderName = 'bkash' | 'sslcommerz';
-export type SandboxOutcome = 'success' | 'decline' | 'timeout';
+import type { PaymentProvider, SandboxOutcome } from '../schemas/checkout.js';
 
 export interface PaymentRequest {
   orderId: string;
   amountPoisha: number;
-  provider: PaymentProviderName;
-  /** Sandbox only: which outcome to simulate (like a payment sandbox's magic test numbers). */
+  provider: PaymentProvider;
   sandboxOutcome?: SandboxOutcome;
 }
 

@@ -1,20 +1,46 @@
+import { Value } from 'typebox/value';
 import type { Db } from '../db/client.js';
 import { sqlState, UNIQUE_VIOLATION } from '../db/errors.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import type { Product } from '../generated/prisma/client.js';
-import { productFields } from './catalog.js';
+import type { Product as ProductRow } from '../generated/prisma/client.js';
+import {
+  type NewProduct,
+  Product,
+  type ProductChanges,
+  STAFF_PRODUCTS_PER_PAGE,
+  type StaffProductPage,
+  type StaffProductQuery,
+} from '../schemas/product.js';
 
-/** The fields a request may set; the route's schema has checked each one. */
-export type ProductInput = Record<string, unknown> & { category: string; pricePoisha: number; compareAtPoisha?: number | null };
+type Prices<T> = Omit<T, 'pricePoisha' | 'compareAtPoisha'> & { pricePoisha: number; compareAtPoisha: number | null };
+
+/** Prices are bigint poisha in the database and JSON numbers in the API: every price fits one exactly. */
+export function withNumberPrices<T extends { pricePoisha: bigint; compareAtPoisha: bigint | null }>(row: T): Prices<T> {
+  return {
+    ...row,
+    pricePoisha: Number(row.pricePoisha),
+    compareAtPoisha: row.compareAtPoisha === null ? null : Number(row.compareAtPoisha),
+  };
+}
 
 const withCategorySlug = { category: { select: { slug: true } } } as const;
 
-function toAdminProduct(p: Product & { category: { slug: string } }) {
-  return { ...productFields(p), category: p.category.slug, active: p.active, updatedAt: p.updatedAt.toISOString() };
+/** A products row as the API shows it: the fields Product declares, named as their columns are. */
+export function toProduct({ category, ...row }: ProductRow & { category: { slug: string } }): Product {
+  const product: Product = withNumberPrices({
+    ...row,
+    specs: (row.specs ?? {}) as Record<string, string>,
+    updatedAt: row.updatedAt.toISOString(),
+    category: category.slug,
+  });
+  // Columns Product does not declare (category_id, created_at, any added for internal use) stay in the database.
+  Value.Clean(Product, product);
+  return product;
 }
 
 /** Every product, inactive ones too, by id: staff find a product by name or SKU. */
-export async function listAllProducts(db: Db, { q, limit, afterId }: { q?: string; limit: number; afterId?: number }) {
+export async function listAllProducts(db: Db, query: StaffProductQuery): Promise<StaffProductPage> {
+  const { q, limit = STAFF_PRODUCTS_PER_PAGE, afterId } = query;
   const rows = await db.product.findMany({
     where: {
       ...(afterId ? { id: { gt: afterId } } : {}),
@@ -25,17 +51,17 @@ export async function listAllProducts(db: Db, { q, limit, afterId }: { q?: strin
     take: limit + 1,
   });
   const page = rows.slice(0, limit);
-  return { items: page.map(toAdminProduct), nextAfterId: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+  return { items: page.map(toProduct), nextAfterId: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
 }
 
 /** A product and, when it starts with stock, the audit entry that explains where that stock came from. */
-export async function createProduct(db: Db, input: ProductInput & { initialStock?: number }, actorId: string) {
+export async function createProduct(db: Db, input: NewProduct, actorId: string): Promise<Product> {
   const { category, initialStock = 0, ...fields } = input;
   assertPrices(fields.pricePoisha, fields.compareAtPoisha);
   const product = await db
     .$transaction(async (tx) => {
       const created = await tx.product.create({
-        data: { ...fields, stock: initialStock, categoryId: await findCategoryId(db, category) } as never,
+        data: { ...fields, stock: initialStock, categoryId: await findCategoryId(db, category) },
         include: withCategorySlug,
       });
       if (initialStock > 0) {
@@ -46,10 +72,10 @@ export async function createProduct(db: Db, input: ProductInput & { initialStock
       return created;
     })
     .catch(duplicateProduct);
-  return toAdminProduct(product);
+  return toProduct(product);
 }
 
-export async function updateProduct(db: Db, id: number, changes: Partial<ProductInput>) {
+export async function updateProduct(db: Db, id: number, changes: ProductChanges): Promise<Product> {
   const { category, ...fields } = changes;
   const current = await db.product.findUnique({ where: { id } });
   if (!current) throw notFound('product');
@@ -60,11 +86,11 @@ export async function updateProduct(db: Db, id: number, changes: Partial<Product
   const product = await db.product
     .update({
       where: { id },
-      data: { ...fields, ...(category ? { categoryId: await findCategoryId(db, category) } : {}) } as never,
+      data: { ...fields, ...(category ? { categoryId: await findCategoryId(db, category) } : {}) },
       include: withCategorySlug,
     })
     .catch(duplicateProduct);
-  return toAdminProduct(product);
+  return toProduct(product);
 }
 
 /** Retired, not deleted: past orders still name the product. */

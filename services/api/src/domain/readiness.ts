@@ -1,10 +1,6 @@
 import type { Db } from '../db/client.js';
 import { pendingMigrations, readMigrations } from '../db/migrator.js';
-
-export interface DatabaseCheck {
-  database: 'ok' | 'down';
-  migrations: 'ok' | 'pending' | 'unknown';
-}
+import type { DatabaseCheck } from '../schemas/health.js';
 
 /**
  * Whether the database answers and has every migration this build ships. The build's migrations

@@ -1,10 +1,11 @@
 import type { Db } from '../db/client.js';
 import { badRequest, conflict, notFound } from '../errors.js';
+import type { StockAdjustment, StockChange, StockHistory } from '../schemas/stock.js';
 
 const toAdjustment = <T extends { createdAt: Date }>(row: T) => ({ ...row, createdAt: row.createdAt.toISOString() });
 
 /** Stock changes only here (and in checkout and cancellations), each with an audit entry saying who and why. */
-export async function adjustStock(db: Db, productId: number, change: { delta?: number; setTo?: number; reason: string }, actorId: string) {
+export async function adjustStock(db: Db, productId: number, change: StockChange, actorId: string): Promise<StockAdjustment> {
   const { delta, setTo, reason } = change;
   if ((delta === undefined) === (setTo === undefined)) throw badRequest('DELTA_OR_SET_TO', 'give exactly one of delta or setTo');
   if (delta === 0) throw badRequest('DELTA_OR_SET_TO', 'delta must not be zero');
@@ -22,7 +23,7 @@ export async function adjustStock(db: Db, productId: number, change: { delta?: n
 }
 
 /** The audit trail, newest first (the latest 200: older entries stay in the table). */
-export async function stockHistory(db: Db, productId: number) {
+export async function stockHistory(db: Db, productId: number): Promise<StockHistory> {
   const rows = await db.stockAdjustment.findMany({ where: { productId }, orderBy: { id: 'desc' }, take: 200 });
   return { items: rows.map(toAdjustment) };
 }

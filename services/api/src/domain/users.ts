@@ -1,7 +1,8 @@
 import type { Db } from '../db/client.js';
 import { sqlState, UNIQUE_VIOLATION } from '../db/errors.js';
 import { conflict, notFound } from '../errors.js';
-import type { Role } from '../generated/prisma/enums.js';
+import type { Registration } from '../schemas/session.js';
+import { type Role, USERS_PER_PAGE, type User, type UserAccount, type UserQuery } from '../schemas/user.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { RefreshTokens } from './tokens.js';
 
@@ -20,19 +21,12 @@ export async function currentRole(db: Db, userId: string, sessionId: string | nu
   return row.revoked ? 'revoked' : row.role;
 }
 
-interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-}
-
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 const asUser = ({ id, email, name, role }: User): User => ({ id, email, name, role });
-const asAccount = (user: User & { createdAt: Date }) => ({ ...asUser(user), createdAt: user.createdAt.toISOString() });
+const asAccount = (user: User & { createdAt: Date }): UserAccount => ({ ...asUser(user), createdAt: user.createdAt.toISOString() });
 
-export async function registerCustomer(db: Db, account: { email: string; name: string; password: string }): Promise<User> {
+export async function registerCustomer(db: Db, account: Omit<Registration, 'guestCartId'>): Promise<User> {
   try {
     const user = await db.user.create({
       data: { email: normaliseEmail(account.email), name: account.name.trim(), passwordHash: await hashPassword(account.password) },
@@ -59,7 +53,7 @@ export async function findUser(db: Db, id: string): Promise<User | null> {
 }
 
 /** Oldest first; `email` matches any part of the address. */
-export async function listUsers(db: Db, { limit, role, email }: { limit: number; role?: Role; email?: string }) {
+export async function listUsers(db: Db, { limit = USERS_PER_PAGE, role, email }: UserQuery): Promise<{ items: UserAccount[] }> {
   const users = await db.user.findMany({
     where: { ...(role ? { role } : {}), ...(email ? { email: { contains: email.toLowerCase() } } : {}) },
     orderBy: { createdAt: 'asc' },
@@ -74,7 +68,7 @@ export async function changeRole(
   userId: string,
   role: Role,
   actorId: string,
-) {
+): Promise<UserAccount> {
   if (userId === actorId) throw conflict('CANNOT_CHANGE_OWN_ROLE', 'ask another admin to change your role');
   const user = await db.$transaction(async (tx) => {
     const current = await tx.user.findUnique({ where: { id: userId } });

@@ -1,34 +1,11 @@
-import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
-import { type CheckoutInput, checkout } from '../domain/checkout.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { checkout } from '../domain/checkout.js';
 import { AppError } from '../errors.js';
 import { requirePrincipal } from '../plugins/app/auth.js';
-import { OrderSchema } from './order-schema.js';
+import { CheckoutRequest, IdempotencyKeyHeader } from '../schemas/checkout.js';
+import { Order } from '../schemas/order.js';
 
-const CheckoutBody = Type.Object(
-  {
-    shipping: Type.Object(
-      {
-        name: Type.String({ minLength: 2, maxLength: 100 }),
-        // Bangladeshi mobile numbers: 01[3-9] and 8 digits, optionally with +880.
-        phone: Type.String({ pattern: '^(\\+?880)?01[3-9][0-9]{8}$' }),
-        address: Type.String({ minLength: 5, maxLength: 300 }),
-        city: Type.String({ minLength: 2, maxLength: 60 }),
-      },
-      { additionalProperties: false },
-    ),
-    payment: Type.Object(
-      {
-        provider: Type.Union([Type.Literal('bkash'), Type.Literal('sslcommerz')]),
-        sandboxOutcome: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('decline'), Type.Literal('timeout')])),
-      },
-      { additionalProperties: false },
-    ),
-  },
-  { additionalProperties: false },
-);
-
-export default async function checkoutRoutes(app: FastifyInstance) {
+const checkoutRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/',
     {
@@ -41,11 +18,11 @@ export default async function checkoutRoutes(app: FastifyInstance) {
           'Idempotent per Idempotency-Key: a retry with the same key and body returns the first result and never creates a second order. ' +
           '402 means the payment was declined or timed out (stock is released, the cart is kept).',
         security: [{ bearer: [] }],
-        headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' }) }),
-        body: CheckoutBody,
+        headers: IdempotencyKeyHeader,
+        body: CheckoutRequest,
         response: {
-          201: OrderSchema,
-          200: OrderSchema,
+          201: Order,
+          200: Order,
           402: { $ref: 'ErrorResponse#', description: 'payment declined or timed out (PAYMENT_DECLINED, PAYMENT_TIMEOUT)' },
           409: { $ref: 'ErrorResponse#', description: 'OUT_OF_STOCK or CHECKOUT_IN_PROGRESS' },
         },
@@ -59,7 +36,6 @@ export default async function checkoutRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const principal = requirePrincipal(request);
-      const key = request.headers['idempotency-key'] as string;
       const outcome = await checkout(
         {
           db: app.db,
@@ -68,8 +44,8 @@ export default async function checkoutRoutes(app: FastifyInstance) {
           onFailure: (reason) => app.businessMetrics.checkoutFailures.inc({ reason }),
         },
         principal.sub,
-        key,
-        request.body as CheckoutInput,
+        request.headers['idempotency-key'],
+        request.body,
       );
       if (outcome.kind === 'in_progress') {
         reply.header('Retry-After', '2');
@@ -97,4 +73,6 @@ export default async function checkoutRoutes(app: FastifyInstance) {
       return reply.status(outcome.replayed ? 200 : 201).send(outcome.order);
     },
   );
-}
+};
+
+export default checkoutRoutes;

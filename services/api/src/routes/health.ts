@@ -1,24 +1,14 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import fp from 'fastify-plugin';
-import { Type } from 'typebox';
 import { databaseCheck } from '../domain/readiness.js';
-
-const Ready = Type.Object({
-  status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
-  checks: Type.Object({
-    database: Type.Union([Type.Literal('ok'), Type.Literal('down')]),
-    migrations: Type.Union([Type.Literal('ok'), Type.Literal('pending'), Type.Literal('unknown')]),
-    redis: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('disabled')]),
-    shuttingDown: Type.Boolean(),
-  }),
-});
+import { Readiness } from '../schemas/health.js';
 
 /**
  * /livez answers while the event loop runs (restart me if not); /readyz says
  * whether to send traffic here: the primary DB reachable and fully migrated.
  * Redis is optional for serving, so it degrades readiness' report, not its status.
  */
-async function healthRoutes(app: FastifyInstance) {
+const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const checkDatabase = databaseCheck(app.db);
   let shuttingDown = false;
   app.decorate('beginShutdown', () => {
@@ -54,7 +44,7 @@ async function healthRoutes(app: FastifyInstance) {
 
   app.get(
     '/readyz',
-    { schema: { hide: true, response: { 200: Ready, 503: Ready } }, config: probeConfig, logLevel: 'warn' },
+    { schema: { hide: true, response: { 200: Readiness, 503: Readiness } }, config: probeConfig, logLevel: 'warn' },
     async (_request, reply) => {
       const { database, migrations } = await checkDatabase();
       app.businessMetrics.dbUp.set(database === 'ok' ? 1 : 0);
@@ -65,7 +55,7 @@ async function healthRoutes(app: FastifyInstance) {
         .send({ status: ready ? 'ready' : 'not_ready', checks: { database, migrations, redis, shuttingDown } });
     },
   );
-}
+};
 
 // fp: beginShutdown must be visible to server.ts on the root instance.
 export default fp(healthRoutes, { name: 'health', dependencies: ['db', 'redis', 'metrics'] });

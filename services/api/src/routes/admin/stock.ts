@@ -1,20 +1,11 @@
-import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { adjustStock, stockHistory } from '../../domain/stock.js';
-import { Uuid } from '../../http/schemas.js';
 import { requirePrincipal } from '../../plugins/app/auth.js';
-import { adminDocs, IdParam, staffOnly } from './shared.js';
+import { ProductId } from '../../schemas/product.js';
+import { StockAdjustment, StockChange, StockHistory } from '../../schemas/stock.js';
+import { adminDocs, staffOnly } from './shared.js';
 
-const StockAdjustment = Type.Object({
-  id: Type.Integer(),
-  delta: Type.Integer(),
-  resultingStock: Type.Integer(),
-  reason: Type.String(),
-  actorId: Uuid,
-  createdAt: Type.String({ format: 'date-time' }),
-});
-
-export default async function stockRoutes(app: FastifyInstance) {
+const stockRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/products/:id/stock-adjustments',
     {
@@ -22,22 +13,14 @@ export default async function stockRoutes(app: FastifyInstance) {
       schema: {
         ...adminDocs,
         summary: 'Change stock by a delta or to an absolute count; recorded in the audit trail',
-        params: IdParam,
-        body: Type.Object(
-          {
-            delta: Type.Optional(Type.Integer({ minimum: -1_000_000, maximum: 1_000_000 })),
-            setTo: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
-            reason: Type.String({ minLength: 3, maxLength: 200 }),
-          },
-          { additionalProperties: false },
-        ),
+        params: ProductId,
+        body: StockChange,
         response: { 201: StockAdjustment },
       },
     },
     async (request, reply) => {
-      const { id: productId } = request.params as { id: number };
-      const change = request.body as { delta?: number; setTo?: number; reason: string };
-      const adjustment = await adjustStock(app.db, productId, change, requirePrincipal(request).sub);
+      const productId = request.params.id;
+      const adjustment = await adjustStock(app.db, productId, request.body, requirePrincipal(request).sub);
       await app.catalogCache.invalidate();
       request.log.info(
         { event: 'stock_adjusted', productId, delta: adjustment.delta, resultingStock: adjustment.resultingStock },
@@ -51,13 +34,10 @@ export default async function stockRoutes(app: FastifyInstance) {
     '/products/:id/stock-adjustments',
     {
       config: staffOnly,
-      schema: {
-        ...adminDocs,
-        summary: 'Stock audit trail of a product, newest first',
-        params: IdParam,
-        response: { 200: Type.Object({ items: Type.Array(StockAdjustment) }) },
-      },
+      schema: { ...adminDocs, summary: 'Stock audit trail of a product, newest first', params: ProductId, response: { 200: StockHistory } },
     },
-    async (request) => stockHistory(app.db, (request.params as { id: number }).id),
+    async (request) => stockHistory(app.db, request.params.id),
   );
-}
+};
+
+export default stockRoutes;
