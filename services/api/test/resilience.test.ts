@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startPostgres, startRedis } from '@dhakacart/devstack';
+import pg from 'pg';
 import t from 'tap';
 import { migrate } from '../src/db/migrator.js';
 import { seedCatalog } from '../src/seed/seed.js';
@@ -97,4 +98,26 @@ t.test('a working read replica serves catalog reads', async (t) => {
   const res = await replica.app.inject({ method: 'GET', url: '/v1/products?limit=2' });
   t.equal(res.statusCode, 200);
   t.match((await replica.app.inject({ method: 'GET', url: '/metrics' })).body, /dhakacart_db_replica_fallbacks_total 0\b/);
+});
+
+t.test('a database too busy to answer in time (lock wait past the statement timeout) is a 503 to retry, not a 500', async (t) => {
+  const h = await harness(t, { redis: false, env: { CACHE_LOCAL_TTL_MS: '0', DATABASE_STATEMENT_TIMEOUT_MS: '300' } });
+  const u = await h.user();
+  const p = await makeProduct(h, 5);
+  // Another session holds the products table (a long migration, a stuck admin query).
+  const blocker = new pg.Client({ connectionString: h.databaseUrl });
+  await blocker.connect();
+  t.teardown(() => blocker.end());
+  await blocker.query('BEGIN');
+  await blocker.query('LOCK TABLE products IN ACCESS EXCLUSIVE MODE');
+  for (const [what, res] of [
+    ['catalog read', await h.app.inject({ method: 'GET', url: '/v1/products?limit=3' })],
+    ['add to cart', await h.app.inject({ method: 'PUT', url: `/v1/cart/items/${p.id}`, headers: u.auth, payload: { quantity: 1 } })],
+  ] as const) {
+    t.equal(res.statusCode, 503, `${what}: ${res.statusCode}`);
+    t.equal(res.json().error.code, 'SERVICE_UNAVAILABLE', `${what}: code`);
+    t.ok(Number(res.headers['retry-after']) > 0, `${what}: Retry-After`);
+  }
+  await blocker.query('ROLLBACK');
+  t.equal((await h.app.inject({ method: 'GET', url: '/v1/products?limit=3' })).statusCode, 200, 'serves again once the lock is gone');
 });

@@ -63,3 +63,19 @@ export function isConnectionError(error: unknown): boolean {
   });
   return found === true;
 }
+
+/**
+ * SQLSTATEs (and Prisma codes) that mean "too busy right now", not "this request is wrong": a
+ * statement timeout or lock wait under load, the server out of connections, an interactive
+ * transaction that could not start or ran out of time. Answered 503 with Retry-After, like a
+ * lost connection, so clients retry instead of seeing a 500.
+ */
+const BUSY_CODES = new Set(['57014', '55P03', '53300', '53400', 'P2028', 'P2024']);
+
+export function isDatabaseBusy(error: unknown): boolean {
+  const found = findInErrorChain(error, (e) => {
+    for (const value of [e.code, e.originalCode]) if (typeof value === 'string' && BUSY_CODES.has(value)) return true;
+    return undefined;
+  });
+  return found === true;
+}

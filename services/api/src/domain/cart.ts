@@ -112,20 +112,29 @@ export async function removeItem(db: Db, owner: CartOwner, productId: number): P
  * and the guest cart is deleted so its id cannot be used again.
  */
 export async function mergeGuestCart(db: Db, userId: string, guestCartId: string): Promise<Cart> {
-  const cartId = await db.$transaction(async (tx) => {
-    // Lock the guest cart first: a concurrent merge of the same cart (another tab's login, a second
-    // account) waits here, then finds it gone and merges nothing; guest adds in flight finish first.
-    const [guest] = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM carts WHERE id = ${guestCartId}::uuid AND user_id IS NULL FOR UPDATE`;
-    const cartId = await ensureUserCart(tx, userId);
-    if (!guest) return cartId;
-    await tx.$executeRaw`
-      INSERT INTO cart_items (cart_id, product_id, quantity)
-      SELECT ${cartId}::uuid, product_id, quantity FROM cart_items WHERE cart_id = ${guest.id}::uuid
-      ON CONFLICT (cart_id, product_id)
-      DO UPDATE SET quantity = LEAST(cart_items.quantity + EXCLUDED.quantity, ${MAX_QUANTITY_PER_ITEM})`;
-    await tx.$executeRaw`DELETE FROM carts WHERE id = ${guest.id}::uuid`;
-    return cartId;
-  });
-  return viewCart(db, cartId);
+  // One statement, so the guest cart's row lock lasts one statement, not a transaction's round
+  // trips: concurrent merges of one cart (another tab's login, a second account) queue briefly on
+  // it, then find it gone and merge nothing; guest adds in flight finish first (their foreign-key
+  // check holds a share lock the FOR UPDATE waits for).
+  try {
+    const [row] = await db.$queryRaw<{ id: string }[]>`
+      WITH guest AS (
+        SELECT id FROM carts WHERE id = ${guestCartId}::uuid AND user_id IS NULL FOR UPDATE
+      ), cart AS (
+        INSERT INTO carts (user_id) VALUES (${userId}::uuid)
+        ON CONFLICT (user_id) DO UPDATE SET updated_at = now() RETURNING id
+      ), moved AS (
+        INSERT INTO cart_items (cart_id, product_id, quantity)
+        SELECT cart.id, ci.product_id, ci.quantity FROM cart_items ci JOIN guest ON ci.cart_id = guest.id CROSS JOIN cart
+        ON CONFLICT (cart_id, product_id)
+        DO UPDATE SET quantity = LEAST(cart_items.quantity + EXCLUDED.quantity, ${MAX_QUANTITY_PER_ITEM})
+      ), gone AS (
+        DELETE FROM carts WHERE id IN (SELECT id FROM guest)
+      )
+      SELECT id FROM cart`;
+    return viewCart(db, (row as { id: string }).id);
+  } catch (error) {
+    if (sqlState(error) === FOREIGN_KEY_VIOLATION) throw ACCOUNT_GONE();
+    throw error;
+  }
 }

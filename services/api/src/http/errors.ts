@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { isConnectionError } from '../db/client.js';
+import { isConnectionError, isDatabaseBusy } from '../db/client.js';
 import { AppError } from '../errors.js';
 
 const FASTIFY_CODES: Record<string, [number, string]> = {
@@ -60,8 +60,8 @@ export function installErrorHandling(app: FastifyInstance) {
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return send(error.statusCode, 'BAD_REQUEST', error.message);
     }
-    if (isConnectionError(error)) {
-      request.log.error({ err: error }, 'database unavailable');
+    if (isConnectionError(error) || isDatabaseBusy(error)) {
+      request.log.error({ err: error }, 'database unavailable or too busy');
       reply.header('Retry-After', '2');
       return send(503, 'SERVICE_UNAVAILABLE', 'the shop is briefly unavailable; please retry');
     }
