@@ -6,10 +6,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateCatalog, LEAF_CATEGORIES } from '@dhakacart/api/testing';
 import sharp from 'sharp';
 import t from 'tap';
-import { LEAF_CATEGORIES } from '../../services/api/src/seed/catalog-data.ts';
-import { generateCatalog } from '../../services/api/src/seed/generate-catalog.ts';
 import { DEMO_IMAGE_SET, DEMO_IMAGE_WIDTHS, demoImageSrcSet } from '../../services/api/src/seed/product-images.ts';
 import { DRAWINGS } from '../images/art.ts';
 import { artDigest, demoImages } from '../images/build.ts';

@@ -13,8 +13,7 @@ import { join } from 'node:path';
 import { freePort } from '@dhakacart/devstack';
 import t from 'tap';
 import { stringify } from 'yaml';
-import { apiProcessEnv } from '../../../services/api/test/helpers/harness.js';
-import { startServerProcess } from '../../../services/api/test/helpers/server-process.js';
+import { apiProcessEnv, startServerProcess } from '@dhakacart/api/testing';
 import {
   API_JOB,
   localAlertmanagerConfig,

@@ -11,9 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parser as logql } from '@grafana/lezer-logql';
 import t from 'tap';
-import { ensureUser } from '../../../services/api/src/seed/seed.js';
-import { apiProcessEnv, freshDatabase } from '../../../services/api/test/helpers/harness.js';
-import { startServerProcess } from '../../../services/api/test/helpers/server-process.js';
+import { apiProcessEnv, ensureUser, freshDatabase, startServerProcess } from '@dhakacart/api/testing';
 import { renderedDashboards, repo, toolsReady } from './lib.js';
 
 const alloy = readFileSync(join(repo, 'ansible', 'roles', 'platform', 'templates', 'values', 'alloy.yaml.j2'), 'utf8');

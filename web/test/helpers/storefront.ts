@@ -10,12 +10,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { apiProcessEnv, ensureUser, startServerProcess } from '@dhakacart/api/testing';
 import { freePort } from '@dhakacart/devstack';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { Test } from 'tap';
-import { ensureUser } from '../../../services/api/src/seed/seed.ts';
-import { apiProcessEnv } from '../../../services/api/test/helpers/harness.ts';
-import { startServerProcess } from '../../../services/api/test/helpers/server-process.ts';
 import { createStorefrontServer } from '../../server/static-proxy.ts';
 
 export const webRoot = join(import.meta.dirname, '..', '..');
