@@ -123,7 +123,9 @@ setsid haproxy -W -db -f "$K8S_RUN/ingress-lb.cfg" >"$K8S_RUN/logs/ingress-lb.lo
 echo $! >"$K8S_RUN/pids/ingress-lb.pid"
 
 # --- the backup store, outside the cluster -----------------------------------------------------
-"$K8S_HERE/backup-store.sh" start
+# (Without a Garage binary yet, the checks that need the store start it themselves.)
+if [[ -x "$K8S_BIN/garage" ]]; then "$K8S_HERE/backup-store.sh" start
+else echo "platform.sh: no Garage binary yet (build.sh garage): the backup store is not started" >&2; fi
 
 for d in local-path-storage/local-path-provisioner cnpg-system/cnpg-controller-manager cnpg-system/barman-cloud kube-system/metrics-server kube-system/traefik; do
   kubectl -n "${d%/*}" rollout status "deploy/${d#*/}" --timeout=300s >/dev/null || { kubectl -n "${d%/*}" get pods -o wide >&2; echo "platform.sh: $d not ready" >&2; exit 1; }

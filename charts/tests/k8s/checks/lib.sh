@@ -104,3 +104,7 @@ shopper() {
 no_failures() {
   python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["catalog"]["failed"] == 0 and r["writes"]["failed"] == 0 and r["checkouts"]["failedAttempts"] == 0 and not r["errors"] else 1)' "$1"
 }
+# backup_store_up: the backup store outside the cluster, started if platform.sh could not yet.
+backup_store_up() {
+  [[ -f "$K8S_RUN/backup/s3.env" ]] || "$K8S_HERE/backup-store.sh" start >/dev/null || fail "the backup store did not start"
+}

@@ -53,7 +53,7 @@ if [[ "$WHICH" == primary ]]; then
     fi
     sleep 0.5
   done
-  [[ -n "$promoted_ms" ]] && say "CloudNativePG promoted $now: $(((promoted_ms - fault_ms) / 100))e-1 s after the power-off"
+  [[ -n "$promoted_ms" ]] && say "CloudNativePG promoted $now: $(awk -v d=$((promoted_ms - fault_ms)) 'BEGIN {printf "%.1f", d / 1000}') s after the power-off"
 fi
 wait "$load" || { cat "$OUT/$CHECK.log" >&2; fail "shopper load failed"; }
 say "shoppers: $(cat "$OUT/$CHECK.log")"
@@ -94,7 +94,7 @@ lf = w["longestFailure"]
 print(total, c["failed"], f'{100 * c["failed"] / max(1, total):.2f}', f'{r["checkouts"]["longestGapSeconds"]:.1f}', f'{back:.1f}', f'{lf["seconds"]:.1f}')
 PY
 )"
-say "RESULT node=$vname holds_primary=$([[ $WHICH == primary ]] && echo yes || echo no) writes_back_after=${writes_back}s longest_write_gap=${longest_write}s promoted_after=$([[ -n $promoted_ms ]] && echo "$(((promoted_ms - fault_ms) / 1000))s" || echo n/a) longest_checkout_gap=${gap}s catalog_gets=$gets failed_gets=$getfail (${pct} %) orders_acknowledged=$acked lost=$lost duplicated=$dup node_back_after=${back}s cluster_3_ready_after=${rejoin}s"
+say "RESULT node=$vname holds_primary=$([[ $WHICH == primary ]] && echo yes || echo no) writes_back_after=${writes_back}s longest_write_gap=${longest_write}s promoted_after=$([[ -n $promoted_ms ]] && awk -v d=$((promoted_ms - fault_ms)) 'BEGIN {printf "%.1fs", d / 1000}' || echo n/a) longest_checkout_gap=${gap}s catalog_gets=$gets failed_gets=$getfail (${pct} %) orders_acknowledged=$acked lost=$lost duplicated=$dup node_back_after=${back}s cluster_3_ready_after=${rejoin}s"
 
 ok=1
 ((lost == 0 && dup == 0)) || { echo "$CHECK: FAIL: $lost acknowledged orders lost, $dup duplicated" >&2; ok=0; }

@@ -9,6 +9,7 @@
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+backup_store_up
 count="$(k8s_nodes | wc -l)"
 want=2; ((count > 1)) || want=1
 for d in cnpg-system/cnpg-controller-manager kube-system/traefik kube-system/coredns kube-system/metrics-server; do
