@@ -60,9 +60,7 @@ export function body(e: DeployEvent): string {
     `duration: ${formatDuration(e.durationSeconds)}`,
   ];
   if (e.revision !== undefined) {
-    lines.push(
-      `revision: ${e.revision}${e.previousRevision !== undefined ? ` (previous ${e.previousRevision})` : ''}`,
-    );
+    lines.push(`revision: ${e.revision}${e.previousRevision !== undefined ? ` (previous ${e.previousRevision})` : ''}`);
   }
   if (e.reason) lines.push(`reason: ${e.reason}`);
   if (e.stages?.length) {

@@ -43,7 +43,8 @@ function get(o: SmokeOptions, target: string): Promise<Answer> {
   const lookup: LookupFunction | undefined = o.resolve
     ? (_host, opts, cb) => {
         const family = o.resolve?.includes(':') ? 6 : 4;
-        if ((opts as { all?: boolean }).all) (cb as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: o.resolve as string, family }]);
+        if ((opts as { all?: boolean }).all)
+          (cb as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: o.resolve as string, family }]);
         else cb(null, o.resolve as string, family);
       }
     : undefined;
@@ -189,6 +190,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   );
   if (values.out) writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
   const ok = results.length > 0 && results.every((r) => r.ok);
-  console.log(`smoke: ${ok ? 'passed' : 'FAILED'} (${results.filter((r) => r.ok).length}/${checks().length + (values['check-redirect'] ? 1 : 0)} checks)`);
+  console.log(
+    `smoke: ${ok ? 'passed' : 'FAILED'} (${results.filter((r) => r.ok).length}/${checks().length + (values['check-redirect'] ? 1 : 0)} checks)`,
+  );
   process.exit(ok ? 0 : 1);
 }

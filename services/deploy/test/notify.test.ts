@@ -156,7 +156,7 @@ t.test('Slack webhook and e-mail: commit, author, duration, environment, link', 
   t.equal(mail.from, 'deploy@dhakacart.lab');
   t.same(mail.to, ['oncall@dhakacart.lab', 'cto@dhakacart.lab']);
   t.match(mail.raw, /^Subject: \[lab\] dhakacart deploy FAILED and was rolled back: 0123456789ab\r?$/m);
-  t.match(mail.raw, /^X-DhakaCart-Deploy-Status: rolled_back\r?$/im, "status header (nodemailer normalises its case)");
+  t.match(mail.raw, /^X-DhakaCart-Deploy-Status: rolled_back\r?$/im, 'status header (nodemailer normalises its case)');
   for (const line of [
     'environment: lab',
     'commit: 0123456789abcdef0123456789abcdef01234567',
@@ -220,7 +220,16 @@ t.test('the CLI deploy.sh calls: stages parsed, exit 1 when a channel fails, 0 w
   const { stdout } = await run(
     process.execPath,
     [...args, '--author', 'Ops <ops@dhakacart.lab>', '--duration', '42', '--revision', '5', '--stages', 'rollback=30,smoke=9,helm-test=3'],
-    { cwd: root, env: { ...process.env, NOTIFY_WEBHOOK_URL: hook.url, GITHUB_SERVER_URL: 'https://github.example', GITHUB_REPOSITORY: 'dhakacart/platform', GITHUB_RUN_ID: '99' } },
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        NOTIFY_WEBHOOK_URL: hook.url,
+        GITHUB_SERVER_URL: 'https://github.example',
+        GITHUB_REPOSITORY: 'dhakacart/platform',
+        GITHUB_RUN_ID: '99',
+      },
+    },
   );
   t.match(stdout, /notify: webhook sent: slack webhook answered 200/);
   t.notMatch(stdout, /secret-token-part/, 'the webhook URL is not printed');
@@ -228,7 +237,10 @@ t.test('the CLI deploy.sh calls: stages parsed, exit 1 when a channel fails, 0 w
   t.equal(slack.text, ':rewind: [lab] dhakacart rolled back by hand: 0123456789ab');
   t.ok(JSON.stringify(slack.blocks).includes('https://github.example/dhakacart/platform/actions/runs/99'), 'link to the run');
 
-  const noChannel = await run(process.execPath, [...args], { cwd: root, env: { ...process.env, NOTIFY_WEBHOOK_URL: '', NOTIFY_SMTP_URL: '' } });
+  const noChannel = await run(process.execPath, [...args], {
+    cwd: root,
+    env: { ...process.env, NOTIFY_WEBHOOK_URL: '', NOTIFY_SMTP_URL: '' },
+  });
   t.match(noChannel.stdout, /no channel configured/);
 
   const failing = await run(process.execPath, [...args], {
