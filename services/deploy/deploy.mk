@@ -4,7 +4,7 @@ DEPLOY_DIR := services/deploy
 DEPLOY_TSX := node --import tsx
 
 .PHONY: pipeline-check deploy rollback smoke verify-images mirror-images images base-images \
-        registry-up registry-down schema-compat deploy-tools
+        registry-up registry-down schema-compat deploy-tools test-deploy-k8s
 
 # make setup: gitleaks and actionlint, built once from the Go module proxy into the
 # version-keyed tool cache (~/.cache/dhakacart/<tool>-<version>).
@@ -44,11 +44,14 @@ registry-up: ## a local OCI registry (distribution) on REGISTRY=127.0.0.1:5000, 
 registry-down: ## stop the local registry
 	bash $(DEPLOY_DIR)/bin/registry.sh down
 
-base-images: ## the pinned base images made here (debootstrap + Node from npm; nginx), pushed to the local registry
+base-images: registry-up ## the pinned base images made here (debootstrap + Node from npm; nginx), pushed to the local registry
 	bash $(DEPLOY_DIR)/bin/base-images.sh
 
-images: ## build api, migrate and web from their Dockerfiles with BuildKit, push to REGISTRY, write .cache/deploy/images.yml
+images: registry-up ## build api, migrate and web from their Dockerfiles with BuildKit (root), push to the local registry, write .cache/deploy/images.yml
 	bash $(DEPLOY_DIR)/bin/images.sh
+
+test-deploy-k8s: setup ## the live delivery checks on a running local cluster with the shop (make k8s-up; CHECKS="app deploy" make test-k8s runs them from scratch)
+	bash $(DEPLOY_DIR)/k8s/deploy-checks.sh
 
 schema-compat: setup-shop ## the previous release's API against the newly migrated database: its smoke checks must pass
 	$(DEPLOY_TSX) $(DEPLOY_DIR)/src/schema-compat.ts

@@ -59,6 +59,7 @@ for t in "${want[@]}"; do
     actionlint) build actionlint "$ACTIONLINT_VERSION" github.com/rhysd/actionlint/cmd/actionlint ;;
     buildkit) build_in_module buildkit "$BUILDKIT_VERSION" github.com/moby/buildkit ./cmd/buildkitd ./cmd/buildctl ;;
     registry) build registry "$REGISTRY_VERSION" github.com/distribution/distribution/v3/cmd/registry ;;
-    *) echo "build-tools.sh: unknown tool $t (gitleaks, actionlint, buildkit, registry)" >&2; exit 2 ;;
+    syft) build_in_module syft "$SYFT_VERSION" github.com/anchore/syft ./cmd/syft ;;
+    *) echo "build-tools.sh: unknown tool $t (gitleaks, actionlint, buildkit, registry, syft)" >&2; exit 2 ;;
   esac
 done
