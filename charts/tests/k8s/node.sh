@@ -128,6 +128,14 @@ supervise kube-scheduler "$K8S_BIN/kube-scheduler" --kubeconfig "$PKI/scheduler-
   --bind-address 127.0.0.1 --leader-elect=true
 
 # --- containerd -----------------------------------------------------------------------------
+# Images by digest from the local OCI registry on the host bridge (services/deploy: make images,
+# issue #15), as the lab's nodes pull from GHCR: plain HTTP on the cluster's private bridge only.
+mkdir -p "/run/containerd/certs.d/$K8S_HOST_IP:5000"
+cat >"/run/containerd/certs.d/$K8S_HOST_IP:5000/hosts.toml" <<EOF
+server = "http://$K8S_HOST_IP:5000"
+[host."http://$K8S_HOST_IP:5000"]
+  capabilities = ["pull", "resolve"]
+EOF
 cat >/run/containerd/config.toml <<EOF
 version = 3
 root = "/var/lib/containerd"
@@ -144,6 +152,8 @@ state = "/run/containerd"
   snapshotter = "overlayfs"
   [plugins.'io.containerd.cri.v1.images'.pinned_images]
     sandbox = "$K8S_PAUSE_IMAGE"
+  [plugins.'io.containerd.cri.v1.images'.registry]
+    config_path = "/run/containerd/certs.d"
 [plugins.'io.containerd.cri.v1.runtime']
   enable_selinux = false
   # This VM's capability bounding set lacks CAP_SYS_RESOURCE, so nothing may
