@@ -16,7 +16,7 @@ START=$(date +%s)
 # The cluster's memory peak is its cgroup's (every node, pod and container is in it).
 peak() { awk '{printf "%.1f", $1 / 1073741824}' "/sys/fs/cgroup/memory$(k8s_cgroup_base)/memory.max_usage_in_bytes" 2>/dev/null; }
 passed=0 failed=0 images="" results=()
-all="smoke policy pdb replace platform data app restore-test hpa drain node-off-standby node-off-primary"
+all="smoke policy pdb replace platform data app deploy restore-test hpa drain node-off-standby node-off-primary"
 for c in ${CHECKS:-$all}; do
   echo "=== check: $c"
   t0=$(date +%s)
@@ -26,6 +26,8 @@ for c in ${CHECKS:-$all}; do
   fi
   case "$c" in
     node-off-*) cmd=("$HERE/checks/node-off.sh" "${c#node-off-}") ;;
+    # Issue #15: images from the Dockerfiles (BuildKit, local registry), deploy/rollback live.
+    deploy) cmd=("$K8S_ROOT/services/deploy/k8s/deploy-checks.sh") ;;
     *) cmd=("$HERE/checks/$c.sh") ;;
   esac
   if "${cmd[@]}"; then passed=$((passed + 1)); results+=("PASS: $c ($(($(date +%s) - t0)) s)")
