@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# The lab runner's role (ansible/roles/gha_runner) through site.yml (TAGS=runner), run twice
-# against a debootstrap Debian 12 root over the chroot connection, like ansible/tests/run.sh
-# does for the other roles; then what it left: an unprivileged user, the root-only token, the
-# unit, the pristine runner copy, the just-in-time registration helper against a stand-in
-# GitHub API (and refusing a 403), and the deployer's RBAC: valid, bound in the app namespaces
-# only, no RBAC or cluster-wide rights (a seeded ClusterRoleBinding must be caught).
+# The lab's delivery roles (issue #15) through site.yml, each run twice against debootstrap
+# Debian 12 roots over the chroot connection, like ansible/tests/run.sh does for the other
+# roles (converge, then changed=0):
+#  - gha_runner (TAGS=runner): an unprivileged user, the root-only token, the unit, the pristine
+#    runner copy, the just-in-time registration helper against a stand-in GitHub API (and
+#    refusing a 403), the deployer's RBAC: valid, bound in the app namespaces only, no RBAC or
+#    cluster-wide rights (a seeded ClusterRoleBinding must be caught);
+#  - registry_mirror (TAGS=registry-mirror): the mirror's unit and config on the backup root,
+#    registries.yaml on a server root; the rendered config served by the real registry binary
+#    over TLS from the lab CA, and containerd's view of registries.yaml.
 # Needs root and ansible/tests/setup.sh's base root (make setup). Ends "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -47,8 +51,19 @@ printf '#!/bin/sh\necho "cosign %s (stand-in)"\n' "$cv" > "$a/cosign-$cv/cosign"
 printf '#!/bin/sh\necho "helm %s (stand-in)"\n' "$hv" > "$a/helm-$hv/linux-amd64/helm"; chmod +x "$a/helm-$hv/linux-amd64/helm"
 tar -C "$a/helm-$hv" -czf "$a/helm-$hv/helm.tar.gz" linux-amd64 && rm -rf "$a/helm-$hv/linux-amd64"
 
-R=$work/root-runner
+# The registry the mirror role installs: the real one, built from its Go module (same version).
+mv_="$(awk '/^registry_mirror_version:/{print $2}' ansible/roles/registry_mirror/defaults/main.yml)"
+mkdir -p "$a/registry-$mv_"
+cp "$(bash services/deploy/bin/build-tools.sh registry)/registry" "$a/registry-$mv_/registry"
+# The backup store's certificate (lab_pki's s3.crt: the backup VM's address, signed by the lab CA).
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=10.77.0.20 -keyout "$DC_STATE_DIR/pki/s3.key" \
+  -out "$work/s3.csr" 2>/dev/null
+openssl x509 -req -in "$work/s3.csr" -CA "$DC_STATE_DIR/pki/ca.crt" -CAkey "$DC_STATE_DIR/pki/ca.key" -CAcreateserial -days 2 \
+  -extfile <(printf 'subjectAltName=IP:10.77.0.20,IP:127.0.0.1\n') -out "$DC_STATE_DIR/pki/s3.crt" 2>/dev/null
+
+R=$work/root-runner S=$work/root-server
 cp -a --reflink=auto "$base" "$R"
+cp -a --reflink=auto "$base" "$S"
 cat > "$work/vars.yml" <<YAML
 dc_live: false
 dc_artifacts_download: false
@@ -60,10 +75,11 @@ all:
     ansible_python_interpreter: /usr/bin/python3
     api_vip: 10.77.0.10
     lab_network_cidr: 10.77.0.0/24
+    backup_store_ip: 10.77.0.20
   children:
     server:
       hosts:
-        dc-k3s-1: {ansible_connection: community.general.chroot, ansible_host: $work/no-server, node_ip: 10.77.0.11}
+        dc-k3s-1: {ansible_connection: community.general.chroot, ansible_host: $S, node_ip: 10.77.0.11}
     backup:
       hosts:
         dc-backup: {ansible_connection: community.general.chroot, ansible_host: $R, node_ip: 10.77.0.20}
@@ -83,6 +99,41 @@ if grep -q 'PLAY RECAP' "$work/run2.log" && (( $(recap "$work/run2.log" changed)
 if ansible-playbook -i "$work/inventory.yml" -e "@$work/vars.yml" ansible/playbooks/site.yml --limit 'backup:localhost' \
      --skip-tags always --list-tasks 2>/dev/null | grep -q gha_runner; then
   fail "the runner play runs without TAGS=runner"; else pass "the runner play is opt-in (runs only with TAGS=runner)"; fi
+
+for run in 1 2; do
+  s=$SECONDS
+  ansible-playbook -i "$work/inventory.yml" -e "@$work/vars.yml" ansible/playbooks/site.yml \
+    --limit 'backup:server:localhost' --tags registry-mirror --skip-tags always > "$work/mirror$run.log" 2>&1
+  echo "registry mirror run $run: $((SECONDS - s)) s, changed=$(recap "$work/mirror$run.log" changed), failed=$(recap "$work/mirror$run.log" failed)"
+done
+if grep -q 'PLAY RECAP' "$work/mirror1.log" && (( $(recap "$work/mirror1.log" failed) == 0 )); then
+  pass "site.yml --tags registry-mirror converges on the backup and server roots"; else fail "registry mirror run 1" "$work/mirror1.log"; fi
+if grep -q 'PLAY RECAP' "$work/mirror2.log" && (( $(recap "$work/mirror2.log" changed) == 0 && $(recap "$work/mirror2.log" failed) == 0 )); then
+  pass "second registry-mirror run reports changed=0"; else fail "registry mirror run 2 not idempotent" "$work/mirror2.log"; fi
+mirror_serves() { # the rendered config, on loopback, served by the installed binary over TLS
+  local port cfg=$work/registry-config.yml pid rc=0
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  sed -e "s|addr: 10.77.0.20:5000|addr: 127.0.0.1:$port|" -e "s|/var/lib/registry|$work/registry-data|" \
+      -e "s|/etc/distribution/|$R/etc/distribution/|" "$R/etc/distribution/config.yml" > "$cfg"
+  grep -q "addr: 127.0.0.1:$port" "$cfg" || { echo "unexpected config:"; cat "$cfg"; return 1; }
+  "$R/usr/local/bin/registry-$mv_" serve "$cfg" > "$work/registry.log" 2>&1 & pid=$!
+  for _ in $(seq 50); do curl -sf --cacert "$DC_STATE_DIR/pki/ca.crt" "https://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
+  curl -sf --cacert "$DC_STATE_DIR/pki/ca.crt" -o /dev/null -w '%{http_code}\n' "https://127.0.0.1:$port/v2/" | grep -qx 200 || rc=1
+  # Plain HTTP is refused: TLS only.
+  curl -sf -o /dev/null "http://127.0.0.1:$port/v2/" && rc=1
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  [[ $(chroot "$R" stat -c '%U %a' /etc/distribution/tls.key) == "root 640" ]] || rc=1
+  chroot "$R" systemd-analyze verify /etc/systemd/system/dc-registry.service || rc=1
+  return $rc
+}
+check "mirror: registry $mv_ serves its rendered config over TLS from the lab CA (HTTP refused); key 0640, unit valid" mirror_serves
+check "server: registries.yaml sends ghcr.io through the mirror (lab CA) and keeps the upstream" python3 - "$S/etc/rancher/k3s/registries.yaml" "$S/etc/rancher/k3s/lab-ca.crt" "$DC_STATE_DIR/pki/ca.crt" <<'PY'
+import sys, yaml, filecmp
+r = yaml.safe_load(open(sys.argv[1]))
+assert r["mirrors"] == {"ghcr.io": {"endpoint": ["https://10.77.0.20:5000"]}}, r
+assert r["configs"] == {"10.77.0.20:5000": {"tls": {"ca_file": "/etc/rancher/k3s/lab-ca.crt"}}}, r
+assert filecmp.cmp(sys.argv[2], sys.argv[3], shallow=False)
+PY
 
 in_r() { chroot "$R" "$@"; }
 check "runner user: system account, no password, in no other group (no sudo, no docker)" bash -c "
@@ -181,6 +232,6 @@ if rbac_check "$work/rbac-seeded.yaml" > "$work/rbac-seeded.log" 2>&1; then
   fail "the RBAC check accepts a ClusterRoleBinding" "$work/rbac-seeded.log"
 else pass "the RBAC check catches a seeded ClusterRoleBinding"; fi
 
-rm -rf --one-file-system "$R"
+rm -rf --one-file-system "$R" "$S"
 echo "$passed passed, $failed failed"
 ((failed == 0))
