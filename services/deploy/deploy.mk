@@ -4,7 +4,7 @@ DEPLOY_DIR := services/deploy
 DEPLOY_TSX := node --import tsx
 
 .PHONY: pipeline-check deploy rollback smoke verify-images mirror-images images base-images \
-        registry-up registry-down schema-compat deploy-tools test-deploy-k8s
+        registry-up registry-down schema-compat deploy-tools test-deploy-k8s lab-pins
 
 # make setup: gitleaks and actionlint, built once from the Go module proxy into the
 # version-keyed tool cache (~/.cache/dhakacart/<tool>-<version>).
@@ -37,6 +37,9 @@ verify-images: ## cosign verify every image of IMAGES=<pins.yml> (keyless, signe
 mirror-images: ## copy IMAGES=<pins.yml> by digest into the lab's registry mirror MIRROR=<host:port>
 	@test -n "$(IMAGES)" -a -n "$(MIRROR)" || { echo "usage: make mirror-images IMAGES=<pins.yml> MIRROR=<host:port>"; exit 2; }
 	bash $(DEPLOY_DIR)/bin/mirror-images.sh $(IMAGES) $(MIRROR)
+
+lab-pins: ## write the images the lab release serves into make cluster's pins file (run before make cluster on a lab CI deploys to)
+	bash $(DEPLOY_DIR)/bin/lab-pins.sh
 
 registry-up: ## a local OCI registry (distribution) on REGISTRY=127.0.0.1:5000, data in .cache/deploy/registry
 	bash $(DEPLOY_DIR)/bin/registry.sh up

@@ -39,7 +39,12 @@ cmd = args[0]
 if cmd == "history":
     if not hist: sys.stderr.write("Error: release: not found\\n"); sys.exit(1)
     print(json.dumps(hist)); sys.exit(0)
+if cmd == "get" and args[1] == "values":
+    print(open(os.path.join(state, "values.json")).read()); sys.exit(0)
 if cmd == "upgrade":
+    files = [args[i + 1] for i, a in enumerate(args) if a == "-f"]
+    if not os.path.exists(os.path.join(state, "FAIL_UPGRADE")):
+        open(os.path.join(state, "values.json"), "w").write(open(files[-1]).read())
     if os.path.exists(os.path.join(state, "FAIL_UPGRADE")):
         prev = [r for r in hist if r["status"] == "deployed"]
         hist.append({"revision": len(hist) + 1, "status": "failed", "description": "Upgrade failed"})
@@ -273,6 +278,33 @@ t.test('make rollback REVISION=N: back to N, checked, announced; unknown N refus
     ),
   );
   t.equal(bad, 2, 'revision 99 is not in the history');
+});
+
+t.test("make lab-pins: the release's images into make cluster's pins file, other pins kept", async (t) => {
+  const clusterPins = join(scratch, 'cluster-images.yml');
+  writeFileSync(
+    clusterPins,
+    `postgres: {digest: "${digest('d')}"}\napi: {repository: "old/api", tag: "0.1.0", digest: "${digest('e')}"}\n`,
+  );
+  const code = await new Promise<number>((resolve) =>
+    execFile(
+      'bash',
+      [join(root, 'services/deploy/bin/lab-pins.sh'), clusterPins],
+      {
+        cwd: root,
+        env: { ...process.env, DEPLOY_ENV: 'test', DEPLOY_ENV_FILE: envFile, DEPLOY_HELM: fakeHelm, DEPLOY_OUT: join(scratch, 'out3') },
+      },
+      (err) => resolve(err ? Number(err.code) : 0),
+    ),
+  );
+  t.equal(code, 0);
+  const text = readFileSync(clusterPins, 'utf8');
+  t.match(
+    text,
+    new RegExp(`^api: \\{"repository": "ghcr.io/dhakacart/dhakacart/api", "tag": "abc123", "digest": "${digest('a')}"\\}$`, 'm'),
+  );
+  t.match(text, new RegExp(`^postgres: \\{"digest": "${digest('d')}"\\}$`, 'm'), 'the data tier pins stay');
+  t.match(text, /^web: .*"tag": "abc123"/m);
 });
 
 t.test('a pins file without digests is refused before helm runs', async (t) => {
