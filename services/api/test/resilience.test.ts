@@ -57,12 +57,19 @@ t.test('database restart (a failover as clients see it): requests recover withou
   const u = await h.user();
   const p = await makeProduct(h, 10);
   t.equal((await h.app.inject({ method: 'GET', url: '/v1/products?limit=3' })).statusCode, 200, 'pool warmed up');
+  t.equal((await h.app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200, 'ready (the kubelet has probed it)');
 
   await pg.crash();
   const during = await h.app.inject({ method: 'GET', url: '/v1/products?limit=3' });
   t.equal(during.statusCode, 503, 'while the database is gone: 503 with a code, not a 500');
   t.equal(during.json().error.code, 'SERVICE_UNAVAILABLE');
-  t.equal((await h.app.inject({ method: 'GET', url: '/readyz' })).statusCode, 503, 'not ready while the database is gone');
+  const readiness = await h.app.inject({ method: 'GET', url: '/readyz' });
+  t.equal(readiness.statusCode, 200, 'still takes traffic: the database is shared, the cache still answers reads');
+  t.same(
+    { status: readiness.json().status, database: readiness.json().checks.database },
+    { status: 'degraded', database: 'down' },
+    'and says it is degraded',
+  );
   t.equal((await h.app.inject({ method: 'GET', url: '/livez' })).statusCode, 200, 'but alive: no restart needed');
 
   await pg.start();
@@ -120,4 +127,40 @@ t.test('a database too busy to answer in time (lock wait past the statement time
   }
   await blocker.query('ROLLBACK');
   t.equal((await h.app.inject({ method: 'GET', url: '/v1/products?limit=3' })).statusCode, 200, 'serves again once the lock is gone');
+});
+
+t.test('a replica shutting down under a read (a drained node, a failover) costs no request: the read moves to the primary', async (t) => {
+  const h = await harness(t, { redis: false, env: { CACHE_LOCAL_TTL_MS: '0' } });
+  const app = await harness(t, {
+    databaseUrl: h.databaseUrl,
+    redis: false,
+    env: { DATABASE_REPLICA_URL: h.databaseUrl, CACHE_LOCAL_TTL_MS: '0' },
+  });
+  t.equal((await app.app.inject({ method: 'GET', url: '/v1/products?limit=2&sort=price_asc' })).statusCode, 200, 'replica pool warm');
+  // What PostgreSQL does to its sessions when a replica is shut down (fast shutdown: 57P01).
+  await h.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'dhakacart-api-ro'");
+  for (const url of ['/v1/products?limit=2&sort=price_desc', '/v1/products?limit=2&sort=name_asc', '/v1/categories']) {
+    const res = await app.app.inject({ method: 'GET', url });
+    t.equal(res.statusCode, 200, `${url}: ${res.statusCode}`);
+  }
+});
+
+t.test('a pod that has never seen its database fully migrated takes no traffic', async (t) => {
+  const pg = await startPostgres({ durable: false });
+  t.teardown(() => pg.dispose());
+  const url = pg.urlFor('postgres');
+  await pg.crash();
+  const h = await harness(t, { databaseUrl: url, redis: false, env: { DATABASE_CONNECT_TIMEOUT_MS: '500' } });
+  const down = await h.app.inject({ method: 'GET', url: '/readyz' });
+  t.equal(down.statusCode, 503, 'database never reached: not ready');
+  t.equal(down.json().status, 'not_ready');
+  await pg.start();
+  const unmigrated = await h.app.inject({ method: 'GET', url: '/readyz' });
+  t.same(
+    { code: unmigrated.statusCode, migrations: unmigrated.json().checks.migrations },
+    { code: 503, migrations: 'pending' },
+    'reached but not migrated: not ready',
+  );
+  await migrate(url);
+  t.equal((await h.app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200, 'migrated: ready');
 });

@@ -5,12 +5,20 @@ import { Readiness } from '../schemas/health.js';
 
 /**
  * /livez answers while the event loop runs (restart me if not); /readyz says
- * whether to send traffic here: the primary DB reachable and fully migrated.
- * Redis is optional for serving, so it degrades readiness' report, not its status.
+ * whether to send traffic here: this pod has seen the primary database with
+ * every migration this build needs, and is not shutting down. Losing the
+ * database afterwards (a failover, a node with the primary powered off) makes
+ * it "degraded", not unready: the database is shared, so it would take every
+ * pod out of the Service at once, and the ingress would then have nowhere to
+ * send even the catalog reads the cache still answers. Writes answer 503 with
+ * Retry-After until a primary is back. Redis is optional, so it only shows in
+ * the report.
  */
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const checkDatabase = databaseCheck(app.db);
   let shuttingDown = false;
+  // Set once the primary has been seen fully migrated: until then this pod takes no traffic.
+  let verified = false;
   app.decorate('beginShutdown', () => {
     shuttingDown = true;
   });
@@ -48,11 +56,10 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (_request, reply) => {
       const { database, migrations } = await checkDatabase();
       app.businessMetrics.dbUp.set(database === 'ok' ? 1 : 0);
+      if (database === 'ok' && migrations === 'ok') verified = true;
       const redis = app.redis === null ? 'disabled' : app.redisReady() ? 'ok' : 'degraded';
-      const ready = !shuttingDown && database === 'ok' && migrations === 'ok';
-      return reply
-        .status(ready ? 200 : 503)
-        .send({ status: ready ? 'ready' : 'not_ready', checks: { database, migrations, redis, shuttingDown } });
+      const status = shuttingDown || migrations === 'pending' || !verified ? 'not_ready' : database === 'ok' ? 'ready' : 'degraded';
+      return reply.status(status === 'not_ready' ? 503 : 200).send({ status, checks: { database, migrations, redis, shuttingDown } });
     },
   );
 };

@@ -7,7 +7,7 @@ export const DatabaseCheck = Type.Object({
 export type DatabaseCheck = Static<typeof DatabaseCheck>;
 
 export const Readiness = Type.Object({
-  status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
+  status: Type.Union([Type.Literal('ready'), Type.Literal('degraded'), Type.Literal('not_ready')]),
   checks: Type.Object({
     ...DatabaseCheck.properties,
     redis: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('disabled')]),
