@@ -6,7 +6,8 @@
 # as build arguments, pushed to the local registry by commit SHA; the digests go into
 # .cache/deploy/images.yml (the pins format make deploy and make cluster read). Per-stage
 # times in .cache/deploy/images-report.md. With syft built (build-tools.sh syft), a
-# CycloneDX SBOM per image too. Needs root (buildkitd).
+# CycloneDX SBOM per image too. Then image-check.py reads each image back from the registry:
+# numeric non-root user, and no devDependency in the API's node_modules. Needs root (buildkitd).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=pins.sh
 source "$(dirname "${BASH_SOURCE[0]}")/pins.sh"
@@ -59,6 +60,10 @@ for name in "${IMAGES[@]}"; do
 done
 mv "$pins" "$out/images.yml"
 echo "| all | $((SECONDS - total)) s | |" >>"$report"
+# What the images hold, read back from the registry: non-root user, no devDependencies.
+if ! python3 "$HERE/image-check.py" "$reg" "$out/images.yml" | tee "$out/image-check.txt"; then
+  echo "images.sh: the built images break the image policy (above)" >&2; exit 1
+fi
 
 syft_dir="$DEPLOY_TOOL_CACHE/syft-$SYFT_VERSION"
 if [[ -f $syft_dir/.complete ]]; then
