@@ -23,12 +23,22 @@ sock=$(bash "$HERE/buildkit.sh" up)
 buildctl="$(bash "$HERE/build-tools.sh" buildkit)/buildctl"
 read -ra IMAGES <<<"${IMAGES_ONLY:-api migrate web}"
 
-ctx="$out/context/$ref"
+# IMAGES_API_REF: the API's sources from another commit (the previous release, for the N-1
+# checks) built with this commit's Dockerfiles and lockfile, as make schema-compat runs it.
+api_ref="$(git -C "$REPO" rev-parse "${IMAGES_API_REF:-$ref}")"
+ctx="$out/context/$ref${IMAGES_API_REF:+-api-$api_ref}"
 if [[ ! -f $ctx/.complete ]]; then
   rm -rf "$ctx"; mkdir -p "$ctx"
   git -C "$REPO" archive --format=tar "$ref" | tar -x -C "$ctx"
+  if [[ $api_ref != "$ref" ]]; then
+    rm -rf "$ctx/services/api"
+    git -C "$REPO" archive --format=tar "$api_ref" services/api | tar -x -C "$ctx"
+    # This commit's manifest: the lockfile is this commit's.
+    git -C "$REPO" show "$ref:services/api/package.json" >"$ctx/services/api/package.json"
+  fi
   touch "$ctx/.complete"
 fi
+tag="$ref"; [[ $api_ref != "$ref" ]] && tag="$api_ref"
 epoch=$(git -C "$REPO" log -1 --format=%ct "$ref")
 report="$out/images-report.md"
 { echo "| image | build + push | digest |"; echo "| --- | --- | --- |"; } >"$report"
@@ -50,13 +60,13 @@ for name in "${IMAGES[@]}"; do
     --opt target="$name" --opt build-arg:NODE_IMAGE="$NODE_IMAGE" --opt build-arg:NGINX_IMAGE="$NGINX_IMAGE" \
     --opt build-arg:SOURCE_DATE_EPOCH="$epoch" "${secret[@]}" \
     --opt label:org.opencontainers.image.revision="$ref" \
-    --output "type=image,name=$reg/dhakacart/$name:$ref,push=true,rewrite-timestamp=true" \
+    --output "type=image,name=$reg/dhakacart/$name:$tag,push=true,rewrite-timestamp=true" \
     --metadata-file "$out/metadata-$name.json" >"$out/build-$name.log" 2>&1 \
     || { tail -40 "$out/build-$name.log"; echo "images.sh: $name failed (log: ${out#"$REPO"/}/build-$name.log)" >&2; exit 1; }
   digest=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["containerimage.digest"])' "$out/metadata-$name.json")
-  printf '%s: {repository: "%s", tag: "%s", digest: "%s"}\n' "$name" "$reg/dhakacart/$name" "$ref" "$digest" >>"$pins"
+  printf '%s: {repository: "%s", tag: "%s", digest: "%s"}\n' "$name" "$reg/dhakacart/$name" "$tag" "$digest" >>"$pins"
   echo "| $name | $((SECONDS - s)) s | \`$digest\` |" >>"$report"
-  echo "$name: $reg/dhakacart/$name:$ref@$digest ($((SECONDS - s)) s)"
+  echo "$name: $reg/dhakacart/$name:$tag@$digest ($((SECONDS - s)) s)"
 done
 mv "$pins" "$out/images.yml"
 echo "| all | $((SECONDS - total)) s | |" >>"$report"

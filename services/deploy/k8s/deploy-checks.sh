@@ -34,7 +34,7 @@ bash "$D/bin/registry.sh" down >/dev/null 2>&1 || true
 bash "$D/bin/registry.sh" up || fail "registry"
 t0=$(date +%s)
 prev_ref=$(cd "$K8S_ROOT" && node --import tsx -e 'import("./services/deploy/src/schema-compat.ts").then(m => console.log(m.previousRelease().ref))')
-IMAGES_REF="$prev_ref" IMAGES_ONLY="api web" bash "$D/bin/images.sh" >"$OUT/images-prev.log" 2>&1 || { tail -20 "$OUT/images-prev.log"; fail "images of the previous release"; }
+IMAGES_API_REF="$prev_ref" IMAGES_ONLY="api web" bash "$D/bin/images.sh" >"$OUT/images-prev.log" 2>&1 || { tail -20 "$OUT/images-prev.log"; fail "images of the previous release"; }
 cp "$K8S_ROOT/.cache/deploy/images.yml" "$OUT/prev.yml"
 t1=$(date +%s)
 bash "$D/bin/images.sh" >"$OUT/images.log" 2>&1 || { tail -20 "$OUT/images.log"; fail "images"; }
