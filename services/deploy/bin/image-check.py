@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""image-check.py REGISTRY PINS.yml: the built images themselves, read from the registry (not
-their Dockerfiles): each runs as a numeric non-root user, has a command, and the API and
-migrate images hold none of the root's or the API workspace's devDependencies under
-/app/node_modules. Prints one line per image, exits 1 on any finding. Plain HTTP registry
-(the local one)."""
+"""image-check.py REGISTRY PINS.yml [LOCKFILE]: the built images themselves, read from the
+registry (not their Dockerfiles): each runs as a numeric non-root user, has a command, and the
+API and migrate images hold no package under /app/node_modules that the lockfile marks as
+needed only for development ("dev" or "devOptional": the test runner, tsc, the prisma CLI...).
+A @types package a runtime dependency depends on (@prisma/adapter-pg -> @types/pg) is runtime
+by npm's rules and passes. Prints one line per image, exits 1 on any finding. Plain HTTP
+registry (the local one)."""
 import io
 import json
 import sys
@@ -15,9 +17,9 @@ import yaml
 registry, pins_file = sys.argv[1:3]
 pins = yaml.safe_load(open(pins_file))
 root = __file__.rsplit("/services/", 1)[0]
-dev = set(json.load(open(f"{root}/package.json")).get("devDependencies", {}))
-dev |= set(json.load(open(f"{root}/services/api/package.json")).get("devDependencies", {}))
-dev.discard("@dhakacart/devstack")  # a workspace link, not a package directory
+lock = json.load(open(sys.argv[3] if len(sys.argv) > 3 else f"{root}/package-lock.json"))["packages"]
+dev = {k[len("node_modules/"):] for k, v in lock.items()
+       if k.startswith("node_modules/") and "/node_modules/" not in k[len("node_modules/"):] and (v.get("dev") or v.get("devOptional"))}
 ACCEPT = "application/vnd.oci.image.manifest.v1+json,application/vnd.oci.image.index.v1+json,application/vnd.docker.distribution.manifest.v2+json"
 
 
@@ -56,7 +58,7 @@ for name, pin in pins.items():
                         present.add(pkg)
     leaked = sorted(present & dev)
     if leaked:
-        problems.append(f"devDependencies in /app/node_modules: {', '.join(leaked)}")
+        problems.append(f"development-only packages in /app/node_modules: {', '.join(leaked[:12])}{' ...' if len(leaked) > 12 else ''} ({len(leaked)})")
     status = "FAIL" if problems else "ok  "
     failed += bool(problems)
     print(f"{status} {name}: user {user}, {len(man['layers'])} layers, {size / 1e6:.0f} MB compressed, {len(present)} packages"

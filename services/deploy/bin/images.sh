@@ -71,7 +71,7 @@ done
 mv "$pins" "$out/images.yml"
 echo "| all | $((SECONDS - total)) s | |" >>"$report"
 # What the images hold, read back from the registry: non-root user, no devDependencies.
-if ! python3 "$HERE/image-check.py" "$reg" "$out/images.yml" | tee "$out/image-check.txt"; then
+if ! python3 "$HERE/image-check.py" "$reg" "$out/images.yml" "$ctx/package-lock.json" | tee "$out/image-check.txt"; then
   echo "images.sh: the built images break the image policy (above)" >&2; exit 1
 fi
 
