@@ -14,7 +14,7 @@ for name, pin in (yaml.safe_load(open(sys.argv[1])) or {}).items():
     if isinstance(pin, dict) and pin.get("repository") and pin.get("digest"):
         print(name, pin["repository"], pin["digest"])
 PY
-  path="${repo#*/}"   # ghcr.io/owner/dhakacart/api -> owner/dhakacart/api
+  path="${repo#*/}"   # the path without the registry host
   echo "mirroring $name: $repo@$digest -> $mirror/$path"
   skopeo copy --all --preserve-digests "${tls[@]}" "docker://$repo@$digest" "docker://$mirror/$path@$digest"
 done

@@ -112,7 +112,7 @@ t.test('the Dockerfile policy catches each rule', async (t) => {
     [
       'node_modules with dev dependencies',
       api,
-      api.replace(' \\\n && npm prune --omit=dev --workspace @dhakacart/api --include-workspace-root', ''),
+      api.replace(' \\\n && npm prune --omit=dev --omit=optional --workspace @dhakacart/api --include-workspace-root', ''),
       ['api'],
       /no-dev-deps: target "api" copies node_modules from stage "build"/,
     ],
