@@ -6,6 +6,7 @@
  *      secret and variable a workflow reads is documented in docs/runbooks/deploy.md
  *   3. gitleaks over the repository's history
  *   4. the Dockerfiles against the image policy (src/dockerfile-policy.ts)
+ *   5. shellcheck on the delivery scripts the workflows end up running
  * Prints PASS/FAIL per check and "N passed, N failed"; PIPELINE_SUMMARY=<file> appends a
  * Markdown table (GitHub's job summary).
  */
@@ -133,9 +134,31 @@ export function dockerfiles(repo: string): CheckResult {
   };
 }
 
+export function shellScripts(repo: string): string[] {
+  const dirs = ['services/deploy/bin', 'services/deploy/k8s', 'ansible/roles/gha_runner/files'];
+  const found = dirs.flatMap((d) =>
+    existsSync(join(repo, d))
+      ? readdirSync(join(repo, d))
+          .filter((f) => f.endsWith('.sh') || !f.includes('.'))
+          .map((f) => join(d, f))
+      : [],
+  );
+  return [...found, 'ansible/tests/delivery.sh'].filter((f) => existsSync(join(repo, f))).sort();
+}
+
+export function shellcheck(repo: string, files = shellScripts(repo)): CheckResult {
+  const r = spawnSync('shellcheck', ['-x', ...files], { cwd: repo, encoding: 'utf8' });
+  if (r.error) return { name: 'shellcheck', ok: false, detail: r.error.message };
+  return {
+    name: `shellcheck the delivery scripts (${files.length})`,
+    ok: r.status === 0,
+    detail: (r.stdout + r.stderr).trim().slice(0, 4000),
+  };
+}
+
 export function runAll(repo = root): CheckResult[] {
   const files = workflowFiles(join(repo, '.github/workflows'));
-  return [actionlint(repo, files), callsExist(repo, files), gitleaks(repo), dockerfiles(repo)];
+  return [actionlint(repo, files), callsExist(repo, files), gitleaks(repo), dockerfiles(repo), shellcheck(repo)];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

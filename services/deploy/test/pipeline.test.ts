@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import t from 'tap';
 import { check, workspaceManifests } from '../src/dockerfile-policy.js';
-import { actionlint, callsExist, gitleaks, root, runAll, workflowFiles } from '../src/pipeline-check.js';
+import { actionlint, callsExist, gitleaks, root, runAll, shellcheck, workflowFiles } from '../src/pipeline-check.js';
 
 const scratch = join(root, '.cache', 'deploy-test', `pipeline-${process.pid}`);
 rmSync(scratch, { recursive: true, force: true });
@@ -153,4 +153,13 @@ t.test('the Dockerfile policy catches each rule', async (t) => {
       { found },
     );
   }
+});
+
+t.test('shellcheck catches a seeded quoting bug in a delivery script', async (t) => {
+  const dir = join(scratch, 'sh');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'bad.sh'), '#!/usr/bin/env bash\nrm -rf $1/work\n');
+  const r = shellcheck(dir, ['bad.sh']);
+  t.notOk(r.ok);
+  t.match(r.detail, /SC2086/);
 });
