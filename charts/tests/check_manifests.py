@@ -681,6 +681,7 @@ def check_network(objs, wls, flags: set[str]) -> list[str]:
         want += [("traefik", "acme-solver", 8089)]
     if "restore-db" in have:
         want += [("restore-test", "kube-api", 6443), ("restore-test", "restore-db", 5432),
+                 ("restore-test", "database", 5432),  # what production held: the restore must hold it too
                  ("cnpg-operator", "restore-db", 5432), ("cnpg-operator", "restore-db", 8000),
                  ("restore-db", "kube-api", 6443), ("restore-db-job", "kube-api", 6443)]
         if "backup-store" in have:  # recovery reads base backups and WAL from the store

@@ -56,6 +56,11 @@ SCENARIOS=(
   "dev|-f $DATA/values-dev.yaml|-f $APP/values-dev.yaml|single-node"
   "lab-ansible|-f $DATA/values-lab.yaml -f $OUT/ansible/data.site.yaml|-f $APP/values-lab.yaml -f $OUT/ansible/app.site.yaml|digests,backup"
   "lab-pooler|-f $DATA/values-lab.yaml -f $T/values/digests-data.yaml --set postgres.pooler.enabled=true|-f $APP/values-lab.yaml -f $T/values/digests.yaml --set database.pooler=true|digests,backup"
+  # Recovery (docs/runbooks/backup-restore.md): a point-in-time copy beside production while the app
+  # stays on production (make db-restore), and production itself bootstrapped from backups (total
+  # loss). The app switched to the copy: charts/tests/recovery/recovery-mode.test.ts.
+  "lab-pitr|-f $DATA/values-lab.yaml -f $T/values/digests-data.yaml --set postgres.pitr.enabled=true --set-string postgres.pitr.targetTime=2026-12-06T10:15:00+06:00|-f $APP/values-lab.yaml -f $T/values/digests.yaml|digests,backup"
+  "lab-recovery|-f $DATA/values-lab.yaml -f $T/values/digests-data.yaml --set postgres.bootstrap.mode=recovery --set postgres.backup.serverName=dhakacart-db-r2|-f $APP/values-lab.yaml -f $T/values/digests.yaml|digests,backup"
   "acme-issuer||--set ingress.tls.acme.enabled=true|acme"
   "no-redis-no-ingress|--set redis.enabled=false|--set redis.enabled=false --set ingress.enabled=false --set tests.enabled=false --set api.hpa.enabled=false --set migrate.seed=true|"
   "custom-metric-hpa|--set redis.exporter.enabled=false|--set api.hpa.requestRate.enabled=true --set database.readReplicaForCatalog=false|"
@@ -86,6 +91,11 @@ refuse "an unknown dataDurability" "$DATA" --set postgres.synchronous.dataDurabi
 refuse "image tag latest" "$APP" --set api.image.tag=latest
 refuse "lab profile without image digests" "$APP" -f $APP/values-lab.yaml
 refuse "a malformed digest" "$APP" --set api.image.digest=sha256:abc
+refuse "a restored Cluster archiving into the archive it came from" "$DATA" -f $DATA/values-lab.yaml -f $T/values/digests-data.yaml --set postgres.bootstrap.mode=recovery
+refuse "a point-in-time copy archiving into production's archive" "$DATA" -f $DATA/values-lab.yaml -f $T/values/digests-data.yaml --set postgres.pitr.enabled=true --set postgres.pitr.serverName=dhakacart-db
+refuse "a point-in-time copy named like production" "$DATA" -f $DATA/values-lab.yaml -f $T/values/digests-data.yaml --set postgres.pitr.enabled=true --set postgres.pitr.clusterName=dhakacart-db
+refuse "a recovery target time without an offset" "$DATA" -f $DATA/values-lab.yaml -f $T/values/digests-data.yaml --set postgres.pitr.enabled=true --set-string postgres.pitr.targetTime=2026-12-06T10:15:00
+refuse "a recovery without backups" "$DATA" -f $DATA/values-lab.yaml -f $T/values/digests-data.yaml --set postgres.pitr.enabled=true --set postgres.backup.enabled=false
 
 # --- 4. schemas, wiring, hardening, network, monitoring, resilience ------------
 if [[ ${#checker_args[@]} -gt 0 ]]; then
@@ -129,7 +139,7 @@ fi
 
 # --- 7. policy scan (checkov, Kubernetes framework, bundled policies) -----------
 CHECKOV="$(dirname "$PY")/checkov"
-for name in lab lab-pooler dev acme-issuer; do
+for name in lab lab-pooler lab-pitr dev acme-issuer; do
   [[ -f "$OUT/$name.yaml" ]] || continue
   extra=()
   # Only the lab profile requires digests (CI supplies them). Other profiles run
