@@ -24,7 +24,8 @@ root = "$dir/root"
   snapshotter = "overlayfs"
   binary = "$(command -v runc)"
   gc = true
-  gckeepstorage = "20GB"
+  # This machine shares one disk with the local cluster, whose kubelets evict at 2 % free.
+  gckeepstorage = "3GB"
 [worker.containerd]
   enabled = false
 [registry."127.0.0.1:5000"]
