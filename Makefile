@@ -20,7 +20,7 @@ help: ## list targets
 
 setup-shop: $(STAMP)/apt-shop $(STAMP)/npm ## what `make up` needs: PostgreSQL, Redis, Prometheus, npm deps, builds (idempotent)
 
-setup: setup-shop $(STAMP)/apt-test $(STAMP)/venv $(STAMP)/tools $(STAMP)/k6 $(STAMP)/nginx ## also the test toolchain: Chromium, Python checkers, helm, CRDs, a Debian root (idempotent)
+setup: setup-shop $(STAMP)/apt-test $(STAMP)/venv $(STAMP)/tools $(STAMP)/k6 $(STAMP)/nginx $(STAMP)/backup-tools ## also the test toolchain: Chromium, Python checkers, helm, CRDs, a Debian root (idempotent)
 
 $(STAMP)/apt-shop: Makefile services/devstack/bin/apt-install.sh
 	@mkdir -p $(STAMP)
@@ -102,5 +102,6 @@ clean: ## remove build output, tool caches and local shop data (keeps .cache/clu
 	rm -rf .data services/*/dist node_modules
 
 include ansible/cluster.mk
+include ansible/backup.mk
 include charts/tests/k8s/k8s.mk
 include services/deploy/deploy.mk

@@ -7,10 +7,14 @@ import { type Migration, readMigrations } from '../db/migrator.js';
  * The weekly restore test (docs/runbooks/restore-test.md): a backup only counts
  * once it has been restored. This restores the newest base backup plus WAL from
  * the object store into a throwaway one-instance CloudNativePG cluster, checks
- * that the restored database is the shop's and is readable end to end, and
- * deletes the cluster again whatever happened. The Job's exit status is the
- * result; kube-state-metrics turns the CronJob's last success into the
- * "restore test too old" alert.
+ * that the restored database is the shop's, is readable end to end and holds
+ * every order production held `maxDataLossSeconds` before the run (the RPO
+ * target), and deletes the cluster again whatever happened. The Job's exit
+ * status is the result; kube-state-metrics turns the CronJob's last success
+ * into the "restore test too old" alert.
+ *
+ * The database checks (verifyRestoredDatabase) are also what the point-in-time
+ * restore test (test/ops/pitr.test.ts) and `make db-restore` judge a restore by.
  */
 export interface RestoreTestOptions {
   namespace: string;
@@ -18,6 +22,8 @@ export interface RestoreTestOptions {
   sourceCluster: string;
   /** Barman Cloud plugin ObjectStore holding the backups. */
   objectStore: string;
+  /** The source's folder in the object store (its plugin serverName; usually the cluster's name). */
+  serverName: string;
   /** Secret with the app owner's credentials: the restored owner gets the same password. */
   appSecret: string;
   database: string;
@@ -25,6 +31,8 @@ export interface RestoreTestOptions {
   storageSize: string;
   readyTimeoutMs: number;
   pollMs: number;
+  /** Orders production held this long before the run must all be in the restore (RPO target). */
+  maxDataLossSeconds: number;
 }
 
 export interface RestoreReport {
@@ -32,8 +40,36 @@ export interface RestoreReport {
   newerMigrations: string[];
   rows: Record<string, number>;
   newestOrderAt: string | null;
+  /** The restore's side of `expect.orders`, when there was one. */
+  orders?: OrdersSnapshot;
 }
 
+/**
+ * The orders a database holds that were created up to `upTo`: how many, what
+ * they add up to, the newest order number. The same numbers read from the
+ * source and from a restore must agree, or the restore lost (or invented) orders.
+ */
+export interface OrdersSnapshot {
+  upTo: string;
+  count: number;
+  /** Sum of total_poisha, as a decimal string (bigint). */
+  totalPoisha: string;
+  newestNumber: number | null;
+}
+
+/** What a restore must reproduce, as read from the source (all optional). */
+export interface RestoreExpectation {
+  /** Must equal the restore's snapshot at the same `upTo`. */
+  orders?: OrdersSnapshot;
+  /** Exact row counts of these tables (a point-in-time restore: the source's at the target). */
+  rows?: Record<string, number>;
+  /** Orders (ids) that must be in the restore. */
+  present?: string[];
+  /** Orders (ids) that must not be: committed after the restore's target. */
+  absent?: string[];
+  /** No order may be newer than this (a restore to a point in time). */
+  newestOrderAtMost?: string;
+}
 export class RestoreCheckError extends Error {
   override name = 'RestoreCheckError';
 }
@@ -62,7 +98,7 @@ export function restoreClusterManifest(o: RestoreTestOptions, source: { imageNam
           name: 'origin',
           plugin: {
             name: 'barman-cloud.cloudnative-pg.io',
-            parameters: { barmanObjectName: o.objectStore, serverName: o.sourceCluster },
+            parameters: { barmanObjectName: o.objectStore, serverName: o.serverName },
           },
         },
       ],
@@ -70,12 +106,41 @@ export function restoreClusterManifest(o: RestoreTestOptions, source: { imageNam
   };
 }
 
+/** The orders snapshot of the database at `url` (see OrdersSnapshot). */
+export async function snapshotOrders(url: string, upTo: Date | string): Promise<OrdersSnapshot> {
+  const client = new pg.Client({ connectionString: url, application_name: 'dhakacart-restore-test' });
+  await client.connect();
+  try {
+    return await ordersUpTo(client, new Date(upTo));
+  } finally {
+    await client.end();
+  }
+}
+
+async function ordersUpTo(client: pg.Client, upTo: Date): Promise<OrdersSnapshot> {
+  const { rows } = await client.query<{ n: string; total: string; newest: number | null }>(
+    `SELECT count(*) AS n, coalesce(sum(total_poisha), 0)::text AS total, max(number) AS newest
+       FROM orders WHERE created_at <= $1`,
+    [upTo],
+  );
+  const r = rows[0];
+  return { upTo: upTo.toISOString(), count: Number(r?.n ?? 0), totalPoisha: r?.total ?? '0', newestNumber: r?.newest ?? null };
+}
+
+const describe = (o: OrdersSnapshot) => `${o.count} orders worth ${o.totalPoisha} poisha (newest #${o.newestNumber ?? 'none'})`;
+
 /**
  * Checks a restored database: its migration history is one this build knows,
  * checksum for checksum; every table reads in full (a sequential count touches
- * every heap page); the catalog is not empty. Throws RestoreCheckError.
+ * every heap page); the catalog is not empty; and whatever `expect` says the
+ * source held (orders up to a time, row counts, orders present or absent).
+ * Throws RestoreCheckError.
  */
-export async function verifyRestoredDatabase(url: string, migrations: Migration[] = readMigrations()): Promise<RestoreReport> {
+export async function verifyRestoredDatabase(
+  url: string,
+  migrations: Migration[] = readMigrations(),
+  expect: RestoreExpectation = {},
+): Promise<RestoreReport> {
   const client = new pg.Client({ connectionString: url, application_name: 'dhakacart-restore-test' });
   await client.connect();
   try {
@@ -104,7 +169,41 @@ export async function verifyRestoredDatabase(url: string, migrations: Migration[
     }
     if (!rows.products) throw new RestoreCheckError('the restored database has no products');
     const newest = await client.query<{ at: Date | null }>('SELECT max(created_at) AS at FROM orders');
-    return { migrations: history.rows.length, newerMigrations: newer, rows, newestOrderAt: newest.rows[0]?.at?.toISOString() ?? null };
+    const newestOrderAt = newest.rows[0]?.at?.toISOString() ?? null;
+    const report: RestoreReport = { migrations: history.rows.length, newerMigrations: newer, rows, newestOrderAt };
+
+    if (expect.orders) {
+      const got = await ordersUpTo(client, new Date(expect.orders.upTo));
+      report.orders = got;
+      if (
+        got.count !== expect.orders.count ||
+        got.totalPoisha !== expect.orders.totalPoisha ||
+        got.newestNumber !== expect.orders.newestNumber
+      ) {
+        const verb = got.count < expect.orders.count ? 'misses orders' : 'does not match the source';
+        throw new RestoreCheckError(
+          `the restore ${verb}: up to ${expect.orders.upTo} the source held ${describe(expect.orders)}, the restore holds ${describe(got)}`,
+        );
+      }
+    }
+    for (const [table, want] of Object.entries(expect.rows ?? {})) {
+      if (rows[table] !== want)
+        throw new RestoreCheckError(`table ${table}: the source held ${want} rows, the restore holds ${rows[table] ?? 'no table'}`);
+    }
+    const ids = [...(expect.present ?? []), ...(expect.absent ?? [])];
+    if (ids.length) {
+      const found = new Set(
+        (await client.query<{ id: string }>('SELECT id::text AS id FROM orders WHERE id = ANY($1::uuid[])', [ids])).rows.map((r) => r.id),
+      );
+      const missing = (expect.present ?? []).filter((id) => !found.has(id));
+      if (missing.length) throw new RestoreCheckError(`the restore misses orders it must hold: ${missing.join(', ')}`);
+      const extra = (expect.absent ?? []).filter((id) => found.has(id));
+      if (extra.length) throw new RestoreCheckError(`the restore holds orders committed after its target: ${extra.join(', ')}`);
+    }
+    if (expect.newestOrderAtMost && newestOrderAt && new Date(newestOrderAt) > new Date(expect.newestOrderAtMost)) {
+      throw new RestoreCheckError(`the restore holds an order from ${newestOrderAt}, after its target ${expect.newestOrderAtMost}`);
+    }
+    return report;
   } finally {
     await client.end();
   }
@@ -185,6 +284,11 @@ export async function runRestoreTest(kube: Kube, o: RestoreTestOptions, dbUrl: s
   };
 
   const source = expect(await kube.call('GET', `${clusters}/${o.sourceCluster}`), [200], `read cluster ${o.sourceCluster}`).body ?? {};
+  // What production held maxDataLossSeconds ago: the restore, which replays the archive to its
+  // end, must hold all of it. Read before the restore starts, with the app's own credentials.
+  const upTo = new Date(Date.now() - o.maxDataLossSeconds * 1000);
+  const production = await snapshotOrders(dbUrl, upTo);
+  log('production read', { upTo: production.upTo, orders: production.count, newestOrderNumber: production.newestNumber });
   // A previous run killed mid-way leaves its cluster behind: start clean.
   if (expect(await kube.call('DELETE', `${clusters}/${name}`), [200, 202, 404], `delete leftover ${name}`).status !== 404) {
     log('deleted a leftover restore cluster', { cluster: name });
@@ -213,7 +317,7 @@ export async function runRestoreTest(kube: Kube, o: RestoreTestOptions, dbUrl: s
     const restoreSeconds = Math.round((Date.now() - started) / 1000);
     const url = new URL(dbUrl);
     url.hostname = `${name}-rw.${o.namespace}.svc`;
-    const report = await verifyRestoredDatabase(url.toString());
+    const report = await verifyRestoredDatabase(url.toString(), readMigrations(), { orders: production });
     log('restore test passed', { restoreSeconds, ...report });
     return { restoreSeconds, ...report };
   } finally {

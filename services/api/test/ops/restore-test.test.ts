@@ -2,7 +2,8 @@
  * The restore test's checks against real PostgreSQL databases, and the Cluster
  * it asks CloudNativePG for against CloudNativePG's own CRD schema. The drill
  * itself (create, wait, delete through the Kubernetes API) needs a cluster with
- * the operator and a backup store: not verified here (docs/runbooks/restore-test.md).
+ * the operator and a backup store (docs/runbooks/restore-test.md); the same
+ * checks judge real restores from real backups in pitr.test.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import pg from 'pg';
 import t from 'tap';
 import { parse } from 'yaml';
 import { readMigrations } from '../../src/db/migrator.js';
-import { RestoreCheckError, restoreClusterManifest, verifyRestoredDatabase } from '../../src/ops/restore-test.js';
+import { RestoreCheckError, restoreClusterManifest, snapshotOrders, verifyRestoredDatabase } from '../../src/ops/restore-test.js';
 import { freshDatabase } from '../helpers/harness.js';
 
 async function exec(url: string, sql: string) {
@@ -58,6 +59,51 @@ t.test('what a bad restore looks like is refused', async (t) => {
   await t.rejects(verifyRestoredDatabase(noCatalog), { message: /no products/ }, 'a database without the catalog');
 });
 
+t.test('what the source held is checked: orders up to a time, row counts, orders present or absent', async (t) => {
+  const url = await freshDatabase(t);
+  await exec(
+    url,
+    `INSERT INTO users (email, password_hash, name) VALUES ('restore@dhakacart.local', 'x', 'R');
+     INSERT INTO orders (user_id, status, total_poisha, idempotency_key, request_hash, payment_provider,
+                         shipping_name, shipping_phone, shipping_address, shipping_city, created_at)
+     SELECT id, 'paid', 1000 * g, 'k' || g, 'h', 'bkash', 'n', 'p', 'a', 'c', timestamptz '2026-12-06 10:00:00+00' + g * interval '1 minute'
+       FROM users, generate_series(1, 3) g`,
+  );
+  const upTo = '2026-12-06T10:02:30Z';
+  const source = await snapshotOrders(url, upTo);
+  t.same(source, { upTo: '2026-12-06T10:02:30.000Z', count: 2, totalPoisha: '3000', newestNumber: source.newestNumber });
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const ids = (await c.query<{ id: string; number: number }>('SELECT id::text AS id, number FROM orders ORDER BY number')).rows;
+  await c.end();
+  const [first, second, third] = ids as { id: string }[];
+  const report = await verifyRestoredDatabase(url, readMigrations(), {
+    orders: source,
+    present: [first?.id as string, second?.id as string],
+    rows: { orders: 3 },
+  });
+  t.same(report.orders, source, 'the same orders up to the time: passes');
+
+  // A restore that misses the newest orders, as the weekly test or a point-in-time restore sees it.
+  await exec(url, `DELETE FROM orders WHERE number = ${ids[1]?.number}`);
+  await t.rejects(verifyRestoredDatabase(url, readMigrations(), { orders: source }), {
+    name: 'RestoreCheckError',
+    message:
+      /misses orders: up to 2026-12-06T10:02:30.000Z the source held 2 orders worth 3000 poisha .* the restore holds 1 orders worth 1000 poisha/,
+  });
+  await t.rejects(verifyRestoredDatabase(url, readMigrations(), { present: [second?.id as string] }), {
+    message: /misses orders it must hold/,
+  });
+  await t.rejects(verifyRestoredDatabase(url, readMigrations(), { absent: [third?.id as string] }), { message: /after its target/ });
+  await t.rejects(verifyRestoredDatabase(url, readMigrations(), { rows: { orders: 3 } }), {
+    message: /table orders: the source held 3 rows, the restore holds 2/,
+  });
+  await t.rejects(verifyRestoredDatabase(url, readMigrations(), { newestOrderAtMost: upTo }), {
+    message: /holds an order from 2026-12-06T10:03:00.000Z/,
+  });
+  t.same((await verifyRestoredDatabase(url, readMigrations(), { newestOrderAtMost: '2026-12-06T10:03:00Z' })).rows.orders, 2);
+});
+
 const crdFile = join(
   import.meta.dirname,
   '..',
@@ -93,6 +139,8 @@ t.test(
       namespace: 'dhakacart',
       sourceCluster: 'dhakacart-db',
       objectStore: 'dhakacart-backups',
+      serverName: 'dhakacart-db',
+      maxDataLossSeconds: 300,
       appSecret: 'dhakacart-db-app',
       database: 'app',
       owner: 'app',
