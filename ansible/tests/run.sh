@@ -115,9 +115,9 @@ YAML
 # downloaded here, so files with the pinned names exercise the airgap path
 # (copy, SHA256SUMS pinning and verification) without any network access.
 ver() { awk -v k="$1:" '$1==k{print $2}' ansible/playbooks/group_vars/all/versions.yml; }
-k3s_v=$(ver k3s_version) helm_v=$(ver helm_version) garage_v=$(ver garage_version)
+k3s_v=$(ver k3s_version) helm_v=$(ver helm_version) garage_v=$(ver garage_version) rclone_v=$(ver rclone_version)
 a=$work/artifacts
-mkdir -p "$a/k3s-$k3s_v" "$a/helm-$helm_v/linux-amd64" "$a/garage-$garage_v" "$a/charts" "$a/images"
+mkdir -p "$a/k3s-$k3s_v" "$a/helm-$helm_v/linux-amd64" "$a/garage-$garage_v" "$a/rclone-$rclone_v" "$a/charts" "$a/images"
 printf '#!/bin/sh\necho "k3s version %s (stand-in)"\n' "$k3s_v" > "$a/k3s-$k3s_v/k3s"
 printf 'stand-in image bundle\n' > "$a/k3s-$k3s_v/k3s-airgap-images-amd64.tar.zst"
 printf 'stand-in app image archive\n' > "$a/images/dhakacart-api-0.1.0.tar"
@@ -125,6 +125,11 @@ printf '#!/bin/sh\necho "garage %s (stand-in)"\n' "$garage_v" > "$a/garage-$gara
 printf '#!/bin/sh\necho "helm %s (stand-in)"\n' "$helm_v" > "$a/helm-$helm_v/linux-amd64/helm"
 chmod +x "$a/k3s-$k3s_v/k3s" "$a/garage-$garage_v/garage" "$a/helm-$helm_v/linux-amd64/helm"
 tar -C "$a/helm-$helm_v" -czf "$a/helm-$helm_v/helm.tar.gz" linux-amd64 && rm -rf "$a/helm-$helm_v/linux-amd64"
+# rclone's release zip holds rclone-<v>-linux-amd64/rclone.
+python3 -c 'import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    i = zipfile.ZipInfo(f"rclone-{sys.argv[2]}-linux-amd64/rclone"); i.external_attr = 0o755 << 16
+    z.writestr(i, f"#!/bin/sh\necho \"rclone {sys.argv[2]} (stand-in)\"\n")' "$a/rclone-$rclone_v/rclone.zip" "$rclone_v"
 python3 - "$a/charts" <<'PY'
 import sys, yaml, tarfile, io
 charts = yaml.safe_load(open('ansible/playbooks/group_vars/all/versions.yml'))['platform_charts']
@@ -260,14 +265,15 @@ check "reset.yml --check on both targets" ansible-playbook -i "$work/inventory.y
 # ---------------------------------------------------------------- assertions
 B=$work/root-backup
 in_b() { chroot "$B" "$@"; }
-check "backup: packages installed" in_b dpkg -s chrony unattended-upgrades nftables fail2ban openssh-server haproxy python3-boto3
+check "backup: packages installed" in_b dpkg -s chrony unattended-upgrades nftables fail2ban openssh-server haproxy python3-boto3 prometheus-node-exporter
 check "server: packages installed" chroot "$S" dpkg -s chrony unattended-upgrades nftables fail2ban openssh-server
 check "sshd effective config: no root login, keys only" bash -c "
   c=\$(chroot $B /usr/sbin/sshd -T -C user=ops,host=x,addr=10.77.0.1) &&
   grep -qx 'permitrootlogin no' <<<\"\$c\" && grep -qx 'passwordauthentication no' <<<\"\$c\" &&
   grep -qx 'kbdinteractiveauthentication no' <<<\"\$c\" && grep -qx 'authenticationmethods publickey' <<<\"\$c\""
-check "units enabled (backup): ssh nftables fail2ban chrony garage haproxy apt timers" bash -c "
-  for u in ssh nftables fail2ban chrony garage haproxy apt-daily.timer apt-daily-upgrade.timer; do
+check "units enabled (backup): ssh nftables fail2ban chrony garage haproxy node-exporter apt timers, the off-site copy and store metrics timers" bash -c "
+  for u in ssh nftables fail2ban chrony garage haproxy prometheus-node-exporter apt-daily.timer apt-daily-upgrade.timer \
+           dc-offsite-copy.timer dc-offsite-verify.timer dc-backup-store-metrics.timer; do
     [ \"\$(chroot $B systemctl is-enabled \$u)\" = enabled ] || { echo \"\$u not enabled\"; exit 1; }; done"
 netns=dc-ansible-test-$$
 fw_test() { # load a target's ruleset into a throwaway network namespace and inspect it
@@ -322,8 +328,9 @@ SRV_PROBES=("192.168.121 22 pass" "10.77.0 22 pass" "198.51.100 22 drop"
             "198.51.100 6443 pass" "198.51.100 443 pass" "198.51.100 10250 drop")
 check "firewall (server), real connections: SSH from the management and lab networks, etcd and its metrics (2381) from the lab only" \
   fw_probe "$S/etc/nftables.conf" "${SRV_PROBES[@]}"
-check "firewall (backup), real connections: SSH from the management and lab networks, S3 from the lab only" \
-  fw_probe "$B/etc/nftables.conf" "192.168.121 22 pass" "10.77.0 22 pass" "198.51.100 22 drop" "10.77.0 443 pass" "198.51.100 443 drop"
+check "firewall (backup), real connections: SSH from the management and lab networks, S3 and node-exporter from the lab only" \
+  fw_probe "$B/etc/nftables.conf" "192.168.121 22 pass" "10.77.0 22 pass" "198.51.100 22 drop" "10.77.0 443 pass" "198.51.100 443 drop" \
+  "10.77.0 9100 pass" "198.51.100 9100 drop"
 # The probes have teeth: the rulesets as they were before the management network
 # and the etcd metrics port were added must fail them.
 sed -e 's/, 192\.168\.121\.0\/24//' -e '/dport 2381 /d' "$S/etc/nftables.conf" > "$work/nftables-broken.conf"
@@ -369,6 +376,33 @@ sed 's/node-monitor-grace-period=.*/node-monitor-grace-period=20s/' "$S/etc/ranc
 if k3s_config_check "$work/k3s-config-20s.yaml" > "$work/k3s-grace.log" 2>&1; then
   fail "the K3s config check accepts a 20 s grace period" "$work/k3s-grace.log"
 else pass "the K3s config check refuses the old 20 s grace period"; fi
+# etcd snapshots to the backup store with K3s's own client (docs/runbooks/backup-restore.md,
+# "Lose the whole cluster"). The keys are K3s's flag names (k3s-io/k3s pkg/cli/cmds/etcd_snapshot.go:
+# etcd-s3, -endpoint, -endpoint-ca, -access-key, -secret-key, -bucket, -region, -folder, -timeout,
+# -insecure, -skip-ssl-verify); the values must be the store's address, the CA the role wrote, the
+# bucket and the folder the store's metrics read (backup_etcd_folder), over TLS.
+etcd_s3_check() { # config.yaml ca-file
+  "$bin/python3" - "$1" "$2" "$(awk '$1 == "backup_etcd_folder:" {print $2}' ansible/playbooks/group_vars/all/main.yml)" <<'PY'
+import sys, yaml
+cfg, ca, folder = yaml.safe_load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+known = {"etcd-s3", "etcd-s3-endpoint", "etcd-s3-endpoint-ca", "etcd-s3-access-key", "etcd-s3-secret-key", "etcd-s3-bucket",
+         "etcd-s3-region", "etcd-s3-folder", "etcd-s3-timeout", "etcd-s3-insecure", "etcd-s3-skip-ssl-verify"}
+used = {k for k in cfg if k.startswith("etcd-s3")}
+assert used <= known, f"not K3s flags: {used - known}"
+assert cfg["etcd-s3"] is True and cfg["etcd-s3-endpoint"] == "10.77.0.20:443", cfg.get("etcd-s3-endpoint")
+assert cfg["etcd-s3-bucket"] == "dhakacart-backups" and cfg["etcd-s3-folder"] == folder, (cfg["etcd-s3-bucket"], cfg["etcd-s3-folder"])
+assert not cfg.get("etcd-s3-insecure") and not cfg.get("etcd-s3-skip-ssl-verify"), "snapshots go over TLS, verified"
+assert cfg["etcd-s3-endpoint-ca"] == "/etc/rancher/k3s/backup-store-ca.crt", cfg["etcd-s3-endpoint-ca"]
+assert open(ca).read().startswith("-----BEGIN CERTIFICATE-----"), "the role wrote the lab CA there"
+assert cfg["etcd-s3-access-key"].startswith("GK") and len(cfg["etcd-s3-secret-key"]) == 64, "the backup key from the vault"
+PY
+}
+check "K3s config: etcd snapshots also go to the backup store (etcd-s3 over TLS with the lab CA, the bucket, the folder the store's metrics read)" \
+  etcd_s3_check "$S/etc/rancher/k3s/config.yaml" "$S/etc/rancher/k3s/backup-store-ca.crt"
+sed '/^etcd-s3-endpoint-ca:/d; s/^etcd-s3-folder: .*/etcd-s3-folder: etcd/' "$S/etc/rancher/k3s/config.yaml" > "$work/k3s-config-s3.yaml"
+if etcd_s3_check "$work/k3s-config-s3.yaml" "$S/etc/rancher/k3s/backup-store-ca.crt" > "$work/k3s-s3.log" 2>&1; then
+  fail "the etcd-s3 check accepts snapshots to another folder without the CA" "$work/k3s-s3.log"
+else pass "the etcd-s3 check refuses snapshots to another folder without the CA"; fi
 # The platform's values and manifests as Ansible renders them (its own template
 # module, the role defaults and group_vars), then what node loss needs of them
 # (docs/decisions/0300, 0301): the CNPG operator twice on different nodes, the
@@ -545,7 +579,13 @@ check "S3 certificate chains to the lab CA and names the backup IP" bash -c "
 check "lifecycle rules file aborts stale multipart uploads" python3 -c "
 import json; r = json.load(open('$B/etc/garage-lifecycle.json'))['Rules'][0]
 assert r['AbortIncompleteMultipartUpload']['DaysAfterInitiation'] == 1 and r['Status'] == 'Enabled'"
-check "artifacts pinned in SHA256SUMS" bash -c "cd $a && sha256sum --check --quiet SHA256SUMS && grep -c . SHA256SUMS | grep -qx 12"
+check "artifacts pinned in SHA256SUMS" bash -c "cd $a && sha256sum --check --quiet SHA256SUMS && grep -c . SHA256SUMS | grep -qx 13"
+check "backup: pinned rclone, the off-site copy's settings root-only, units valid" bash -c "
+  [ \"\$(readlink $B/usr/local/bin/rclone)\" = /usr/local/lib/rclone-$rclone_v-linux-amd64/rclone ] &&
+  [ \"\$(chroot $B stat -c '%a %U' /etc/dhakacart/backup-store.env)\" = '600 root' ] &&
+  grep -qx 'DC_DEST=\"\"' $B/etc/dhakacart/backup-store.env &&
+  chroot $B systemd-analyze verify /etc/systemd/system/dc-offsite-copy.service /etc/systemd/system/dc-offsite-verify.service \
+    /etc/systemd/system/dc-backup-store-metrics.service /etc/systemd/system/dc-offsite-copy.timer"
 echo tampered >> "$a/garage-$garage_v/garage"
 play --limit localhost > "$work/tamper.log" 2>&1
 if grep -q 'FAILED' "$work/tamper.log" && grep -q 'Verify every artifact' "$work/tamper.log"; then
