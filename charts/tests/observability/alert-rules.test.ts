@@ -19,7 +19,7 @@ if (toolsReady(t, 240_000)) {
   const groups = await renderedRuleGroups();
   const rulesFile = join(dir, 'rules.yaml');
   writeFileSync(rulesFile, stringify({ groups }));
-  const unitTestFiles = ['rules.test.yaml', 'rules-slow-burn.test.yaml', 'rules-weekly.test.yaml'];
+  const unitTestFiles = ['rules.test.yaml', 'rules-slow-burn.test.yaml', 'rules-weekly.test.yaml', 'rules-backup.test.yaml'];
 
   t.test('promtool check rules accepts the rendered rules (syntax, templates)', async (t) => {
     const { stdout } = await exec('promtool', ['check', 'rules', rulesFile]);
