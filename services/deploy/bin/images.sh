@@ -33,8 +33,9 @@ if [[ ! -f $ctx/.complete ]]; then
   if [[ $api_ref != "$ref" ]]; then
     rm -rf "$ctx/services/api"
     git -C "$REPO" archive --format=tar "$api_ref" services/api | tar -x -C "$ctx"
-    # This commit's manifest: the lockfile is this commit's.
+    # This commit's manifest (the lockfile is this commit's) and Dockerfile.
     git -C "$REPO" show "$ref:services/api/package.json" >"$ctx/services/api/package.json"
+    git -C "$REPO" show "$ref:services/api/Dockerfile" >"$ctx/services/api/Dockerfile"
   fi
   touch "$ctx/.complete"
 fi

@@ -34,13 +34,14 @@ bash "$D/bin/registry.sh" down >/dev/null 2>&1 || true
 bash "$D/bin/registry.sh" up || fail "registry"
 t0=$(date +%s)
 prev_ref=$(cd "$K8S_ROOT" && node --import tsx -e 'import("./services/deploy/src/schema-compat.ts").then(m => console.log(m.previousRelease().ref))')
-IMAGES_API_REF="$prev_ref" IMAGES_ONLY="api web" bash "$D/bin/images.sh" >"$OUT/images-prev.log" 2>&1 || { tail -20 "$OUT/images-prev.log"; fail "images of the previous release"; }
-cp "$K8S_ROOT/.cache/deploy/images.yml" "$OUT/prev.yml"
-t1=$(date +%s)
 bash "$D/bin/images.sh" >"$OUT/images.log" 2>&1 || { tail -20 "$OUT/images.log"; fail "images"; }
 cp "$K8S_ROOT/.cache/deploy/images.yml" "$OUT/good.yml"; cp "$K8S_ROOT/.cache/deploy/images-report.md" "$OUT/images-report.md"
+t1=$(date +%s)
+# N-1: the previous release's API (its sources, today's Dockerfile and lockfile); today's storefront.
+IMAGES_API_REF="$prev_ref" IMAGES_ONLY="api" bash "$D/bin/images.sh" >"$OUT/images-prev.log" 2>&1 || { tail -20 "$OUT/images-prev.log"; fail "images of the previous release"; }
+{ grep '^api: ' "$K8S_ROOT/.cache/deploy/images.yml"; grep -v '^api: ' "$OUT/good.yml"; } >"$OUT/prev.yml"
 t2=$(date +%s)
-say "images: previous release ${prev_ref:0:12} (api, web) in $((t1 - t0)) s; this commit (api, migrate, web) in $((t2 - t1)) s"
+say "images (base images included): this commit (api, migrate, web) in $((t1 - t0)) s; the previous release's API ${prev_ref:0:12} in $((t2 - t1)) s"
 good_api=$(sed -n 's/^api: .*digest: "\(sha256:[0-9a-f]*\)".*/\1/p' "$OUT/good.yml")
 prev_api=$(sed -n 's/^api: .*digest: "\(sha256:[0-9a-f]*\)".*/\1/p' "$OUT/prev.yml")
 
