@@ -19,6 +19,12 @@ for name in ("api", "web"):
     if not pin.get("repository") or not str(pin.get("tag", "")):
         sys.exit(f"{args[-1]}: {name} needs repository and tag")
     values[name] = {"image": {"repository": pin["repository"], "tag": str(pin["tag"]), "digest": pin["digest"]}}
+# The migrate image, when the pins have one (CI's do): the chart's migrate Job runs it.
+mig = pins.get("migrate")
+if isinstance(mig, dict) and mig.get("digest"):
+    if not re.fullmatch(r"sha256:[0-9a-f]{64}", str(mig["digest"])) or not mig.get("repository") or not str(mig.get("tag", "")):
+        sys.exit(f"{args[-1]}: migrate needs repository, tag and a sha256 digest")
+    values["migrate"] = {"image": {"repository": mig["repository"], "tag": str(mig["tag"]), "digest": mig["digest"]}}
 if tag_only:
     print(values["api"]["image"]["tag"])
 else:

@@ -194,6 +194,11 @@ t.test('first deploy: upgrade --install with the digests, smoke, helm test, succ
   const values = JSON.parse(readFileSync(join(scratch, 'out', 'images.values.yaml'), 'utf8'));
   t.same(values.api.image, { repository: 'ghcr.io/dhakacart/dhakacart/api', tag: 'abc123', digest: digest('a') });
   t.same(values.web.image, { repository: 'ghcr.io/dhakacart/dhakacart/web', tag: 'abc123', digest: digest('c') });
+  t.same(
+    values.migrate.image,
+    { repository: 'ghcr.io/dhakacart/dhakacart/migrate', tag: 'abc123', digest: digest('b') },
+    'the migrate Job runs the migrate image',
+  );
   t.ok(
     r.calls.some((c) => c.startsWith('test dhakacart --logs')),
     'helm test ran',
