@@ -19,11 +19,13 @@ build() { # name version module-package...
   local start=$SECONDS pkg
   for pkg in "$@"; do
     # -trimpath and a fixed build id make the binary depend on the sources only.
-    GOBIN="$dir" GOMODCACHE="$DEPLOY_TOOL_CACHE/gomod" GOCACHE="$DEPLOY_TOOL_CACHE/gobuild" \
+    GOBIN="$dir" GOMODCACHE="$DEPLOY_TOOL_CACHE/gomod" GOCACHE="$DEPLOY_TOOL_CACHE/gobuild-$name" \
       GOFLAGS=-modcacherw CGO_ENABLED=0 GOTOOLCHAIN=local \
       go install -trimpath -ldflags "-s -w -buildid=" "$pkg@$version" >>"$log" 2>&1 \
       || { tail -20 "$log" >&2; echo "build of $pkg@$version failed" >&2; return 1; }
   done
+  # The build cache is GBs and only speeds up a rebuild of the same pins: gone once built.
+  rm -rf "$DEPLOY_TOOL_CACHE/gobuild-$name"
   touch "$dir/.complete"
   echo "$name $version built in $((SECONDS - start)) s" >&2
   echo "$dir"
@@ -39,14 +41,14 @@ build_in_module() { # name version module package...
   log="$DEPLOY_TOOL_CACHE/logs/$name-$version.log"
   echo "building $name $version from the Go module proxy into $dir (once; log: $log)" >&2
   local start=$SECONDS
-  export GOMODCACHE="$DEPLOY_TOOL_CACHE/gomod" GOCACHE="$DEPLOY_TOOL_CACHE/gobuild" GOFLAGS="-modcacherw -mod=mod" \
+  export GOMODCACHE="$DEPLOY_TOOL_CACHE/gomod" GOCACHE="$DEPLOY_TOOL_CACHE/gobuild-$name" GOFLAGS="-modcacherw -mod=mod" \
     CGO_ENABLED=0 GOTOOLCHAIN=local
   src=$(go mod download -json "$module@$version" 2>>"$log" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
   [[ -d $src ]] || { tail -20 "$log" >&2; echo "go mod download $module@$version failed" >&2; return 1; }
   rm -rf "$dir/src"; cp -r "$src" "$dir/src"; chmod -R u+w "$dir/src"
   (cd "$dir/src" && go build -trimpath -ldflags "-s -w -buildid=" -o "$dir/" "$@") >>"$log" 2>&1 \
     || { tail -20 "$log" >&2; echo "build of $module@$version failed" >&2; return 1; }
-  rm -rf "$dir/src"
+  rm -rf "$dir/src" "$DEPLOY_TOOL_CACHE/gobuild-$name"
   touch "$dir/.complete"
   echo "$name $version built in $((SECONDS - start)) s" >&2
   echo "$dir"
