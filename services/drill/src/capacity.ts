@@ -64,7 +64,7 @@ interface Step {
 }
 
 const STEP_SECONDS = Number(process.env.CAPACITY_STEP_SECONDS ?? 30);
-const RATES = (process.env.CAPACITY_RATES ?? '4,8,16,32,64,96').split(',').map(Number);
+const RATES = (process.env.CAPACITY_RATES ?? '4,8,12,16,24,32,48,64').split(',').map(Number);
 
 async function measureConfiguration(apis: number): Promise<Step[]> {
   const target = await startLocalTarget({ workDir: join(root, '.cache', 'capacity', `stack-${apis}`), apis });
@@ -73,6 +73,21 @@ async function measureConfiguration(apis: number): Promise<Step[]> {
     const accounts = await makeAccounts(target, 500, `capacity-${apis}`);
     const accountsFile = join(out, `accounts-${apis}.json`);
     writeFileSync(accountsFile, JSON.stringify(accounts.map((a) => ({ token: a.token }))));
+    // Warm-up, not measured: JIT, the pools and the caches start cold in a fresh stack.
+    await runK6({
+      script: join(import.meta.dirname, 'load', 'shopper.ts'),
+      csv: join(out, `warmup-${apis}.csv`),
+      timeoutMs: 120_000,
+      env: {
+        BASE_URL: target.baseUrl,
+        RATE: String(RATES[0]),
+        SECONDS: '20',
+        ACTIONS: '5',
+        THINK_MIN_MS: '500',
+        THINK_MAX_MS: '2000',
+        ACCOUNTS: accountsFile,
+      },
+    }).done;
     for (const rate of RATES) {
       const apiPids = target.apiProcesses().map((p) => p.pid);
       const pgPids = () => [target.primaryPid(), ...childPids(target.primaryPid())];
