@@ -87,7 +87,8 @@ drill-local: setup ## every drill on the local rehearsal stack (also run by make
 bench-capacity: setup ## the shopper mix at rising rates against 1 and 3 API processes: highest rate held, CPU per request and per order (docs/capacity.md)
 	node --import tsx services/drill/src/capacity.ts
 
-bench: setup ## benchmarks as ratios against baselines measured in the same run
+bench: setup ## benchmarks as ratios against baselines measured in the same run (the compiled API, as the image runs it)
+	@npm run build --workspace @dhakacart/api >/dev/null
 	node --import tsx services/api/bench/run.ts
 
 lint: setup ## biome + tsc

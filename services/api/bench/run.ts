@@ -10,7 +10,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startPostgres, startRedis, waitFor } from '@dhakacart/devstack';
@@ -57,8 +57,9 @@ function wrk(url: string, connections: number, script?: string, warmup = true, h
   return { rps, p50Ms: p50, p99Ms: p99, non2xx, errors };
 }
 
+/** TypeScript through tsx (the baseline), compiled JavaScript as it is (the API). */
 function startNode(script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, script.endsWith('.ts') ? ['--import', 'tsx', script] : [script], {
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -70,6 +71,12 @@ async function ready(url: string, child: ChildProcess) {
 }
 
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+
+/** Resident memory of a process, in MB (/proc/<pid>/status VmRSS). */
+function rssMb(pid: number | undefined): number {
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  return round(kb / 1024, 0);
+}
 
 /** HS256 access tokens as the API issues them, for 60k pre-made shoppers (logging each in would benchmark argon2). */
 function signAccessToken(secret: string, userId: string) {
@@ -107,7 +114,8 @@ async function main() {
     // --- the API
     const apiPort = await freePort();
     const jwtSecret = randomBytes(32).toString('hex');
-    const api = startNode(join(here, '..', 'src', 'server.ts'), {
+    // The compiled server, as the image runs it (`make bench` builds it first), not a TypeScript loader.
+    const api = startNode(join(here, '..', 'dist', 'server.js'), {
       HOST: '127.0.0.1',
       PORT: String(apiPort),
       DATABASE_URL: shopUrl,
@@ -142,13 +150,28 @@ async function main() {
       `/v1/products?category=${c}&sort=price_asc&limit=24`,
     ]);
     const detailPaths = slugs.map((s) => `/v1/products/${s}`);
-    // Warm the cache the way the first shoppers of the morning would.
-    for (const p of [...listPaths, ...detailPaths]) await fetch(base + p);
+    // Warm the cache the way the first shoppers of the morning would, keeping the list pages' validators.
+    const etags = new Map<string, string>();
+    for (const p of [...listPaths, ...detailPaths]) etags.set(p, (await fetch(base + p)).headers.get('etag') ?? '');
     const listScript = rotate('list', listPaths);
+    // Browsers revalidating the list pages they hold (If-None-Match): the 304 path.
+    const revalidateScript = join(work, 'revalidate.lua');
+    writeFileSync(
+      revalidateScript,
+      `local paths = {${listPaths.map((p) => JSON.stringify(p)).join(',')}}\nlocal tags = {${listPaths.map((p) => JSON.stringify(etags.get(p))).join(',')}}\n` +
+        'local i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i], { ["If-None-Match"] = tags[i] })\nend\n',
+    );
+    // RSS after each read run: three runs of the same traffic in a row must not grow it.
+    const rss: number[] = [rssMb(api.pid)];
     const listResult = wrk(base, CONNECTIONS, listScript);
+    rss.push(rssMb(api.pid));
     const detailResult = wrk(base, CONNECTIONS, rotate('detail', detailPaths));
     // The same list traffic from a client that asks for no compression.
     const listIdentityResult = wrk(base, CONNECTIONS, listScript, true, []);
+    rss.push(rssMb(api.pid));
+    const notModifiedResult = wrk(base, CONNECTIONS, revalidateScript);
+    const listAgain = wrk(base, CONNECTIONS, listScript, false);
+    rss.push(rssMb(api.pid));
 
     // --- checkout vs pgbench, same clients
     const pgbenchBin = join(postgres.binDir, 'pgbench');
@@ -198,6 +221,8 @@ async function main() {
       ['hello-world (baseline)', helloResult],
       ['catalog list', listResult],
       ['catalog list, no Accept-Encoding', listIdentityResult],
+      ['catalog list revalidated (If-None-Match: 304)', notModifiedResult],
+      ['catalog list, third run', listAgain],
       ['product detail', detailResult],
       ['checkout', checkoutResult],
     ] as const;
@@ -212,6 +237,10 @@ async function main() {
       catalogP50Ms: round(listResult.p50Ms),
       catalogP99Ms: round(listResult.p99Ms),
       catalogIdentityVsHelloWorld: round(listIdentityResult.rps / helloResult.rps, 3),
+      catalogIdentityP99Ms: round(listIdentityResult.p99Ms),
+      notModifiedVsHelloWorld: round(notModifiedResult.rps / helloResult.rps, 3),
+      notModifiedP99Ms: round(notModifiedResult.p99Ms),
+      apiRssMb: { start: rss[0], afterList: rss[1], afterIdentity: rss[2], afterThirdList: rss[3], afterCheckout: rssMb(api.pid) },
       detailVsHelloWorld: round(detailResult.rps / helloResult.rps, 3),
       detailP99Ms: round(detailResult.p99Ms),
       checkoutVsPgbench: round(ordersPerSec / pgbenchTps, 3),

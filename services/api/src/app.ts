@@ -105,10 +105,12 @@ export const dhakacart = fp(
         };
       }
     });
-    app.addHook('onRequest', async (request, reply) => {
+    // Hooks on every request are callback-style: an async hook costs a promise per request.
+    app.addHook('onRequest', (request, reply, done) => {
       reply.header('X-Request-Id', request.id);
+      done();
     });
-    app.addHook('preValidation', async (request) => {
+    app.addHook('preValidation', (request, _reply, done) => {
       for (const [part, value] of [
         ['body', request.body],
         ['querystring', request.query],
@@ -116,32 +118,42 @@ export const dhakacart = fp(
       ] as const) {
         const unsafe = findUnsafeInput(value);
         if (unsafe?.problem === 'depth') {
-          throw badRequest(
-            'TOO_DEEPLY_NESTED',
-            `${part} is nested more than ${MAX_JSON_DEPTH} levels deep (at ${unsafe.at.slice(0, 200)})`,
+          return done(
+            badRequest('TOO_DEEPLY_NESTED', `${part} is nested more than ${MAX_JSON_DEPTH} levels deep (at ${unsafe.at.slice(0, 200)})`),
           );
         }
-        if (unsafe)
-          throw badRequest('INVALID_CHARACTERS', `${part} ${unsafe.at.slice(0, 200)} contains a NUL or malformed Unicode character`);
+        if (unsafe) {
+          return done(badRequest('INVALID_CHARACTERS', `${part} ${unsafe.at.slice(0, 200)} contains a NUL or malformed Unicode character`));
+        }
       }
+      done();
     });
-    app.addHook('onResponse', async (request, reply) => {
+    // The access log: one line per request with a fixed set of fields, none of them secret, so
+    // it skips the redaction every other line goes through (a quarter of the cost of a cached
+    // catalog read's logging in a profile). Same destination, level and format as the rest.
+    const accessLog = app.log.child({}, { redact: { paths: [] } }) as typeof app.log & { isLevelEnabled(level: string): boolean };
+    app.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? 'unmatched';
       const probe = route === '/livez' || route === '/readyz' || route === '/metrics';
       const level = probe ? 'debug' : reply.statusCode >= 500 ? 'error' : 'info';
       // The hot path builds nothing it will not log.
-      if (!(request.log as unknown as { isLevelEnabled(l: string): boolean }).isLevelEnabled(level)) return;
-      // reqId is already on every line from the request's child logger.
-      const entry = {
-        method: request.method,
-        route,
-        url: request.url.split('?')[0],
-        statusCode: reply.statusCode,
-        responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
-        userId: request.principal?.sub ?? null,
-        ip: request.ip,
-      };
-      request.log[level](entry, level === 'error' ? 'request failed' : 'request completed');
+      if (accessLog.isLevelEnabled(level)) {
+        const qs = request.url.indexOf('?');
+        accessLog[level](
+          {
+            reqId: request.id,
+            method: request.method,
+            route,
+            url: qs === -1 ? request.url : request.url.slice(0, qs),
+            statusCode: reply.statusCode,
+            responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
+            userId: request.principal?.sub ?? null,
+            ip: request.ip,
+          },
+          level === 'error' ? 'request failed' : 'request completed',
+        );
+      }
+      done();
     });
 
     await app.register(metrics);

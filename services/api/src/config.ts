@@ -44,6 +44,10 @@ const ConfigSchema = Type.Object({
   LOGIN_LOCKOUT_MINUTES: Type.Integer({ minimum: 1, default: 15 }),
   CACHE_LOCAL_TTL_MS: Type.Integer({ minimum: 0, default: 1000 }),
   CACHE_REDIS_TTL_SECONDS: Type.Integer({ minimum: 1, default: 60 }),
+  // How long a CDN may reuse public catalog answers, and serve them stale while revalidating
+  // (stock on cards may then be that old; browsers always revalidate).
+  CATALOG_CDN_MAX_AGE_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 15 }),
+  CATALOG_CDN_STALE_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 45 }),
   PAYMENT_TIMEOUT_MS: Type.Integer({ minimum: 10, default: 8000 }),
   PENDING_ORDER_EXPIRY_MINUTES: Type.Integer({ minimum: 1, default: 15 }),
   SHUTDOWN_DELAY_MS: Type.Integer({ minimum: 0, default: 5000 }),

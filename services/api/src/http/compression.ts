@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -12,12 +13,32 @@ const MIN_GZIP_BYTES = 1024;
  */
 export class CachedBody {
   private gzipped: Buffer | undefined;
+  private tag: string | undefined;
   constructor(readonly raw: Buffer) {}
 
   get gzip(): Buffer {
     this.gzipped ??= gzipSync(this.raw, { level: 6 });
     return this.gzipped;
   }
+
+  /**
+   * A weak validator (the JSON, whichever encoding carries it): the same bytes always give the
+   * same tag, on every pod, so a browser or CDN revalidating gets 304 from any of them.
+   */
+  get etag(): string {
+    this.tag ??= `W/"${createHash('sha1').update(this.raw).digest('base64url').slice(0, 22)}"`;
+    return this.tag;
+  }
+}
+
+/** If-None-Match names this validator (weak comparison, RFC 9110 §13.1.2), or is "*". */
+function notModified(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const opaque = etag.slice(2);
+  return header.split(',').some((candidate) => {
+    const tag = candidate.trim();
+    return tag === '*' || tag === etag || tag === opaque || tag.slice(2) === opaque;
+  });
 }
 
 /** Whether an Accept-Encoding header admits gzip (RFC 9110 §12.5.3: "gzip" or "*", q > 0). */
@@ -35,9 +56,28 @@ export function acceptsGzip(header: string | undefined): boolean {
   return (gzip ?? star ?? 0) > 0;
 }
 
-/** Sends a cached JSON body as it is, gzipped when the client accepts it and it is worth it. */
-export function sendCachedJson(request: FastifyRequest, reply: FastifyReply, body: CachedBody) {
-  reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding');
+/**
+ * Sends a cached public catalog answer as it is, gzipped when the client accepts it and it is
+ * worth it, with a validator. Browsers keep it but revalidate every use (`no-cache`): a current
+ * copy costs a 304 with no body, and a staff edit shows at once. A CDN in front (RFC 9213
+ * `CDN-Cache-Control`) reuses it for `maxAgeSeconds` and serves it stale for `staleSeconds` more
+ * while it revalidates: during a sale it absorbs most catalog reads, at the price of stock up to
+ * that old on cards (checkout itself is always exact). Only catalog answers come here: nothing
+ * per-user is ever marked public.
+ */
+export function sendCachedJson(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: CachedBody,
+  freshness: { maxAgeSeconds: number; staleSeconds: number },
+) {
+  reply
+    .header('vary', 'accept-encoding')
+    .header('etag', body.etag)
+    .header('cache-control', 'public, no-cache')
+    .header('cdn-cache-control', `public, max-age=${freshness.maxAgeSeconds}, stale-while-revalidate=${freshness.staleSeconds}`);
+  if (notModified(request.headers['if-none-match'], body.etag)) return reply.code(304).send();
+  reply.type('application/json; charset=utf-8');
   if (body.raw.length >= MIN_GZIP_BYTES && acceptsGzip(request.headers['accept-encoding'])) {
     return reply.header('content-encoding', 'gzip').send(body.gzip);
   }

@@ -8,6 +8,7 @@ import { ProductDetail, ProductPage, ProductQuery, ProductSlug } from '../schema
 const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const cache = app.catalogCache;
   const publicRead = { access: 'public' as const };
+  const freshness = { maxAgeSeconds: app.config.CATALOG_CDN_MAX_AGE_SECONDS, staleSeconds: app.config.CATALOG_CDN_STALE_SECONDS };
 
   app.get(
     '/products',
@@ -36,7 +37,7 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { query } = request;
       const key = `list:${JSON.stringify(query, Object.keys(query).sort())}`;
-      return sendCachedJson(request, reply, await cache.get(key, () => app.reads.read((db) => listProducts(db, query))));
+      return sendCachedJson(request, reply, await cache.get(key, () => app.reads.read((db) => listProducts(db, query))), freshness);
     },
   );
 
@@ -56,7 +57,7 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { slug } = request.params;
       const body = await cache.get(`product:${slug}`, () => app.reads.read((db) => getProduct(db, slug)));
       if (body.raw.length === 4 && body.raw.toString() === 'null') throw notFound('product');
-      return sendCachedJson(request, reply, body);
+      return sendCachedJson(request, reply, body, freshness);
     },
   );
 
@@ -71,7 +72,12 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) =>
-      sendCachedJson(request, reply, await cache.get('categories', async () => ({ items: await app.reads.read(listCategories) }))),
+      sendCachedJson(
+        request,
+        reply,
+        await cache.get('categories', async () => ({ items: await app.reads.read(listCategories) })),
+        freshness,
+      ),
   );
 
   app.get(
@@ -91,6 +97,7 @@ const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request,
         reply,
         await cache.get(`brands:${category ?? ''}`, async () => ({ items: await app.reads.read((db) => listBrands(db, category)) })),
+        freshness,
       );
     },
   );

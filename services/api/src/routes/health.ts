@@ -24,8 +24,9 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
   // While draining, every response closes its connection: a keep-alive socket that goes idle
   // after close() began would otherwise hold the process open until the keep-alive timeout.
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (shuttingDown) reply.header('Connection', 'close');
+    done(null, payload);
   });
   // In-flight requests, so shutdown can wait for them before the pools close under their feet.
   // Counted on the HTTP server itself, not in hooks: an answer sent by an earlier hook (a 429

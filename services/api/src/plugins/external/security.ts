@@ -47,9 +47,12 @@ export default fp(
   async (app) => {
     // Not global: it still decorates reply.helmet() for a route that ever needs per-request options.
     await app.register(fastifyHelmet, { ...HELMET_OPTIONS, global: false } as FastifyHelmetOptions);
-    const headers = helmetHeaders(HELMET_OPTIONS);
-    app.addHook('onRequest', async (_request, reply) => {
+    // Nothing the API answers may be kept by a browser or an intermediary unless the route says
+    // so: per-user answers (carts, orders, sessions) above all. Public catalog reads override it.
+    const headers = { ...helmetHeaders(HELMET_OPTIONS), 'cache-control': 'no-store' };
+    app.addHook('onRequest', (_request, reply, done) => {
       reply.headers(headers);
+      done();
     });
 
     const allowed = new Set(corsOrigins(app.config));
