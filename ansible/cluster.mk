@@ -35,8 +35,8 @@ cluster-provision: cluster-tools ## run ansible/playbooks/site.yml against the l
 cluster-upgrade: cluster-tools ## rolling upgrade to the versions in group_vars/all/versions.yml (one etcd member at a time)
 	$(PLAYBOOK) ansible/playbooks/upgrade.yml $(ANSIBLE_ARGS)
 
-cluster-reset: cluster-tools ## wipe K3s and all cluster data from the VMs, keep the VMs, rebuild
-	$(PLAYBOOK) ansible/playbooks/reset.yml
+cluster-reset: cluster-tools ## wipe K3s and all cluster data from the VMs, keep the VMs and the backups, rebuild
+	$(PLAYBOOK) ansible/playbooks/reset.yml $(ANSIBLE_ARGS)
 	$(PLAYBOOK) ansible/playbooks/site.yml
 
 cluster-destroy: ## destroy the VMs and the cluster state (keeps secrets, artifacts and the vault password)
