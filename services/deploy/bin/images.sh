@@ -87,7 +87,7 @@ RUN node -e "Promise.all([import('argon2').then((a) => a.default.hash('check')),
 EOF
   if "$buildctl" --addr "$sock" build --progress=plain --no-cache --frontend dockerfile.v0 --local context="$run_ctx" --local dockerfile="$run_ctx" \
        --opt build-arg:IMAGE="$reg/dhakacart/api@$api_digest" >"$out/run-check.log" 2>&1; then
-    grep -o 'api image runs: .*' "$out/run-check.log" | head -1
+    grep -oE 'api image runs: [a-z, ]+ as [0-9]+$' "$out/run-check.log" | head -1
   else
     tail -15 "$out/run-check.log"; echo "images.sh: the API image does not run (log: ${out#"$REPO"/}/run-check.log)" >&2; exit 1
   fi
