@@ -10,9 +10,11 @@ set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source-path=SCRIPTDIR source=env.sh
 source "$HERE/env.sh"
-trap '"$HERE/down.sh"' EXIT
 START=$(date +%s)
+# The EXIT trap only once this run's cluster is up: when up.sh refuses because another run's
+# cluster is running, that cluster is not ours to stop (up.sh cleans up its own failed start).
 "$HERE/up.sh" || { echo "FAIL: up"; echo "0 passed, 1 failed"; exit 1; }
+trap '"$HERE/down.sh"' EXIT
 # The cluster's memory peak is its cgroup's (every node, pod and container is in it).
 peak() { awk '{printf "%.1f", $1 / 1073741824}' "/sys/fs/cgroup/memory$(k8s_cgroup_base)/memory.max_usage_in_bytes" 2>/dev/null; }
 passed=0 failed=0 images="" results=()
